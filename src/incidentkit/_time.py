@@ -1,0 +1,304 @@
+"""
+Aware-UTC time helpers: parsing, normalising and the `Clock` protocol.
+
+Every datetime incidentkit stores is timezone-aware and in UTC.  A naive datetime is
+an error unless the caller names the zone it is in (*assume_tz*).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import sys
+from typing import TYPE_CHECKING, Final, Literal, Protocol, runtime_checkable
+
+from .errors import ValidationError
+
+
+if TYPE_CHECKING:
+    import attrs
+
+
+__all__ = [
+    "UTC",
+    "Clock",
+    "EpochUnit",
+    "SystemClock",
+    "ensure_utc",
+    "format_instant",
+    "parse_instant",
+    "resolve_zone",
+]
+
+UTC: Final[_dt.timezone] = _dt.timezone.utc
+"""The UTC time zone every stored datetime is normalised to."""
+
+EpochUnit = Literal["s", "ms", "us", "ns"]
+"""The unit of an epoch number: seconds, milliseconds, microseconds or nanoseconds."""
+
+_EPOCH_DIVISORS: Final[dict[str, int]] = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 10**9}
+_EPOCH: Final[_dt.datetime] = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_FROMISOFORMAT_HANDLES_Z: Final[bool] = sys.version_info >= (3, 11)
+_AWARE: Final[str] = "a timezone-aware datetime"
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """
+    **Protocol:** something that tells the current time.
+
+    The core never reads the wall clock; functions that need "now" take a
+    ``now: datetime`` argument, and long-lived helpers take a `Clock`.
+    `incidentkit.testing.FixedClock` is one for tests.
+    """
+
+    def now(self) -> _dt.datetime:
+        """Return the current time as an aware UTC datetime."""
+        ...
+
+
+class SystemClock:
+    """
+    The wall clock, in UTC: the one place incidentkit reads it.
+
+    Example:
+        >>> from incidentkit import SystemClock
+        >>> SystemClock().now().tzinfo
+        datetime.timezone.utc
+    """
+
+    __slots__ = ()
+
+    def now(self) -> _dt.datetime:
+        """Return the current time as an aware UTC datetime."""
+        return _dt.datetime.now(tz=UTC)
+
+    def __repr__(self) -> str:
+        return "SystemClock()"
+
+
+def resolve_zone(zone: str | _dt.tzinfo) -> _dt.tzinfo:
+    """
+    Return the time zone named *zone* (an IANA name such as ``"Europe/Berlin"``).
+
+    `zoneinfo` is tried first; dateutil's bundled database is the fallback on
+    machines without a system time-zone database.
+
+    Args:
+        zone: An IANA zone name, or a `datetime.tzinfo`, returned unchanged.
+
+    Returns:
+        The time zone.
+
+    Raises:
+        ValidationError: If the name is unknown.
+
+    Example:
+        >>> from incidentkit._time import resolve_zone
+        >>> str(resolve_zone("Europe/Berlin"))
+        'Europe/Berlin'
+    """
+    if isinstance(zone, _dt.tzinfo):
+        return zone
+    if not isinstance(zone, str) or not zone:
+        raise ValidationError.for_field("zone", "an IANA time-zone name", zone)
+    try:
+        import zoneinfo  # noqa: PLC0415 - zoneinfo reads its database lazily anyway
+
+        return zoneinfo.ZoneInfo(zone)
+    except (ValueError, OSError, ImportError):
+        from dateutil import tz as dateutil_tz  # noqa: PLC0415 - rare fallback
+
+        found = dateutil_tz.gettz(zone)
+        if found is None:
+            raise ValidationError.for_field(
+                "zone", "a known IANA time-zone name", zone
+            ) from None
+        return found
+
+
+def ensure_utc(
+    value: _dt.datetime,
+    *,
+    field: str = "value",
+    assume_tz: str | _dt.tzinfo | None = None,
+) -> _dt.datetime:
+    """
+    Return *value* as an aware datetime in UTC.
+
+    Args:
+        value: The datetime.
+        field: The name used in the error message.
+        assume_tz: The zone a naive *value* is in.  Without it, naive is an error.
+
+    Returns:
+        The same instant, in UTC.
+
+    Raises:
+        ValidationError: If *value* is not a datetime, or is naive and no
+            *assume_tz* is given.
+
+    Example:
+        >>> from datetime import datetime
+        >>> from incidentkit import ensure_utc
+        >>> ensure_utc(datetime(2024, 3, 31, 2, 30), assume_tz="Europe/Berlin")
+        datetime.datetime(2024, 3, 31, 1, 30, tzinfo=datetime.timezone.utc)
+    """
+    if not isinstance(value, _dt.datetime):
+        raise ValidationError.for_field(field, _AWARE, value)
+    if value.tzinfo is None or value.utcoffset() is None:
+        if assume_tz is None:
+            raise ValidationError(
+                f"{field!r} must be {_AWARE} (got {value!r}); "
+                "pass assume_tz= to name the zone of naive times",
+                field=field,
+                expected=_AWARE,
+                got=value,
+            )
+        value = value.replace(tzinfo=resolve_zone(assume_tz))
+    if value.tzinfo is UTC:
+        return value
+    return value.astimezone(UTC)
+
+
+def parse_instant(
+    value: str | float | _dt.datetime,
+    *,
+    field: str = "value",
+    assume_tz: str | _dt.tzinfo | None = None,
+    epoch_unit: EpochUnit | None = None,
+) -> _dt.datetime:
+    """
+    Parse an instant from ISO 8601 text, an epoch number or a datetime.
+
+    Text goes through `datetime.fromisoformat` first and `dateutil.parser.isoparse`
+    second, so forms such as ``Z``, ``+0000``, one-digit or nine-digit fractions
+    (truncated to microseconds) are all accepted.
+
+    Args:
+        value: ISO 8601 text, a number of *epoch_unit* since 1970-01-01 UTC, or a
+            datetime.
+        field: The name used in error messages.
+        assume_tz: The zone of naive input; without it, naive input is an error.
+        epoch_unit: The unit of a number: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``.
+            Numbers are refused when it is not given, since guessing the unit of
+            an epoch number is how timelines end up in 1970 or in the year 50000.
+
+    Returns:
+        An aware datetime in UTC.
+
+    Raises:
+        ValidationError: If *value* cannot be read as an instant.
+
+    Example:
+        >>> from incidentkit import parse_instant
+        >>> parse_instant("2024-06-01T14:02:03.123456789+0200")
+        datetime.datetime(2024, 6, 1, 12, 2, 3, 123456, tzinfo=datetime.timezone.utc)
+        >>> parse_instant(1717250523000, epoch_unit="ms")
+        datetime.datetime(2024, 6, 1, 14, 2, 3, tzinfo=datetime.timezone.utc)
+    """
+    if isinstance(value, _dt.datetime):
+        return ensure_utc(value, field=field, assume_tz=assume_tz)
+    if isinstance(value, bool):
+        raise ValidationError.for_field(field, "an ISO 8601 instant", value)
+    if isinstance(value, (int, float)):
+        return _from_epoch(value, field=field, unit=epoch_unit)
+    if not isinstance(value, str):
+        raise ValidationError.for_field(field, "an ISO 8601 instant", value)
+    text = value.strip()
+    parsed = _parse_iso(text)
+    if parsed is None:
+        raise ValidationError.for_field(field, "an ISO 8601 instant", value)
+    return ensure_utc(parsed, field=field, assume_tz=assume_tz)
+
+
+def format_instant(value: _dt.datetime) -> str:
+    """
+    Format an aware datetime as ISO 8601 in UTC with a ``Z`` suffix.
+
+    Args:
+        value: An aware datetime.
+
+    Returns:
+        The text, with microseconds only when they are not zero.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from incidentkit._time import format_instant
+        >>> format_instant(datetime(2024, 6, 1, 14, 2, tzinfo=timezone.utc))
+        '2024-06-01T14:02:00Z'
+    """
+    text = ensure_utc(value).isoformat()
+    return text[:-6] + "Z"
+
+
+def _parse_iso(text: str) -> _dt.datetime | None:
+    if _FROMISOFORMAT_HANDLES_Z or not text.endswith(("Z", "z")):
+        try:
+            return _dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    from dateutil import parser as dateutil_parser  # noqa: PLC0415 - keep import fast
+
+    try:
+        return dateutil_parser.isoparse(text)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _from_epoch(
+    value: float, *, field: str, unit: EpochUnit | None
+) -> _dt.datetime:
+    if unit is None:
+        raise ValidationError(
+            f"{field!r} must be an ISO 8601 instant (got the number {value!r}); "
+            "pass epoch_unit= to read epoch numbers",
+            field=field,
+            expected="an ISO 8601 instant",
+            got=value,
+        )
+    if unit not in _EPOCH_DIVISORS:
+        raise ValidationError.for_field("epoch_unit", "one of s, ms, us, ns", unit)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError.for_field(field, "a finite epoch number", value)
+    divisor = _EPOCH_DIVISORS[unit]
+    try:
+        if isinstance(value, int):
+            whole, rest = divmod(value, divisor)
+            micros = rest * 1_000_000 // divisor
+            return _EPOCH + _dt.timedelta(seconds=whole, microseconds=micros)
+        return _EPOCH + _dt.timedelta(seconds=value / divisor)
+    except OverflowError:
+        raise ValidationError.for_field(
+            field, f"an epoch number in {unit} within years 1-9999", value
+        ) from None
+
+
+# --- attrs helpers used by the models -------------------------------------------
+
+
+def to_utc(value: _dt.datetime) -> _dt.datetime:
+    """Normalise an aware datetime to UTC; leave anything else to the validator."""
+    if (
+        isinstance(value, _dt.datetime)
+        and value.tzinfo is not None
+        and value.tzinfo is not UTC
+        and value.utcoffset() is not None
+    ):
+        return value.astimezone(UTC)
+    return value
+
+
+def to_utc_optional(value: _dt.datetime | None) -> _dt.datetime | None:
+    """Like `to_utc`, passing `None` through."""
+    return None if value is None else to_utc(value)
+
+
+def check_aware(
+    _instance: object, attribute: attrs.Attribute[object], value: object
+) -> None:
+    """Validate that *value* is an aware datetime (or `None` for optional fields)."""
+    if value is None and attribute.default is None:
+        return
+    if not isinstance(value, _dt.datetime) or value.utcoffset() is None:
+        raise ValidationError.for_field(attribute.name, _AWARE, value)
