@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -25,6 +27,32 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 LOWEST = ["attrs==24.2.0", "cattrs==24.1.0", "python-dateutil==2.8.2"]
 COVERAGE_GATE = "95"
+
+
+def _expose_pyenv_interpreters() -> None:
+    """Make every pyenv-installed 3.10-3.13 reachable as ``python3.X`` for nox."""
+    pyenv = shutil.which("pyenv")
+    if pyenv is None or os.environ.get("PYENV_VERSION"):
+        return
+    bare = subprocess.run(  # noqa: S603 - a fixed command, no user input
+        [pyenv, "versions", "--bare"], capture_output=True, text=True, check=False
+    ).stdout.split()
+    wanted = [
+        max((v for v in bare if v.startswith(f"{minor}.")), default="", key=_key)
+        for minor in PYTHONS
+    ]
+    current = subprocess.run(  # noqa: S603
+        [pyenv, "version-name"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    chosen = [current, *(v for v in wanted if v and v != current)]
+    os.environ["PYENV_VERSION"] = ":".join(v for v in chosen if v)
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
+
+
+_expose_pyenv_interpreters()
 
 
 def group(name: str) -> list[str]:

@@ -1,0 +1,63 @@
+"""
+Findings: the explained observations checks and importers report.
+
+A finding is not an error.  Role checks, cadence checks, policy validation and
+importers return findings so a caller can show them, count them, or fail on them
+as they see fit.  Nothing is dropped silently: an importer that repairs or skips
+something says so with a finding.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+
+__all__ = ["Finding", "Level"]
+
+
+class Level(enum.Enum):
+    """How much a finding matters."""
+
+    INFO = "info"
+    """Worth knowing; nothing is wrong."""
+    WARNING = "warning"
+    """Something is off and may need attention; data may have been repaired."""
+    ERROR = "error"
+    """Something is wrong: the process was not followed, or data was rejected."""
+
+
+def _nonempty(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value:
+        from .errors import ValidationError  # noqa: PLC0415 - avoid a cycle at import
+
+        raise ValidationError.for_field(attribute.name, "a non-empty string", value)
+
+
+@attrs.frozen
+class Finding:
+    """
+    One explained observation.
+
+    Attributes:
+        code: A stable, machine-readable identifier, such as ``"no-commander"``.
+        message: A human sentence saying what was found and why it matters.
+        level: How much it matters.
+        subject: What it is about: an incident id, a JSON path, a role name.
+
+    Example:
+        >>> from incidentkit.findings import Finding, Level
+        >>> f = Finding("no-commander", "Nobody is in command.", Level.ERROR, "INC-1")
+        >>> str(f)
+        'error no-commander [INC-1]: Nobody is in command.'
+    """
+
+    code: str = attrs.field(validator=_nonempty)
+    message: str = attrs.field(validator=_nonempty)
+    level: Level = Level.WARNING
+    subject: str = ""
+
+    def __str__(self) -> str:
+        where = f" [{self.subject}]" if self.subject else ""
+        return f"{self.level.value} {self.code}{where}: {self.message}"
