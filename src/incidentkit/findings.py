@@ -13,6 +13,8 @@ import enum
 
 import attrs
 
+from .errors import ValidationError
+
 
 __all__ = ["Finding", "Level"]
 
@@ -30,8 +32,6 @@ class Level(enum.Enum):
 
 def _nonempty(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value:
-        from .errors import ValidationError  # noqa: PLC0415 - avoid a cycle at import
-
         raise ValidationError.for_field(attribute.name, "a non-empty string", value)
 
 
