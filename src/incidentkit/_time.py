@@ -7,10 +7,10 @@ an error unless the caller names the zone it is in (*assume_tz*).
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime as dt
 import math
 import sys
-from typing import TYPE_CHECKING, Final, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, runtime_checkable
 
 from .errors import ValidationError
 
@@ -30,14 +30,19 @@ __all__ = [
     "resolve_zone",
 ]
 
-UTC: Final[_dt.timezone] = _dt.timezone.utc
+UTC: Final[dt.timezone] = dt.timezone.utc
 """The UTC time zone every stored datetime is normalised to."""
 
 EpochUnit = Literal["s", "ms", "us", "ns"]
 """The unit of an epoch number: seconds, milliseconds, microseconds or nanoseconds."""
 
-_EPOCH_DIVISORS: Final[dict[str, int]] = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 10**9}
-_EPOCH: Final[_dt.datetime] = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_EPOCH_DIVISORS: Final[dict[str, int]] = {
+    "s": 1,
+    "ms": 1_000,
+    "us": 1_000_000,
+    "ns": 10**9,
+}
+_EPOCH: Final[dt.datetime] = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _FROMISOFORMAT_HANDLES_Z: Final[bool] = sys.version_info >= (3, 11)
 _AWARE: Final[str] = "a timezone-aware datetime"
 
@@ -52,7 +57,7 @@ class Clock(Protocol):
     `incidentkit.testing.FixedClock` is one for tests.
     """
 
-    def now(self) -> _dt.datetime:
+    def now(self) -> dt.datetime:
         """Return the current time as an aware UTC datetime."""
         ...
 
@@ -69,15 +74,15 @@ class SystemClock:
 
     __slots__ = ()
 
-    def now(self) -> _dt.datetime:
+    def now(self) -> dt.datetime:
         """Return the current time as an aware UTC datetime."""
-        return _dt.datetime.now(tz=UTC)
+        return dt.datetime.now(tz=UTC)
 
     def __repr__(self) -> str:
         return "SystemClock()"
 
 
-def resolve_zone(zone: str | _dt.tzinfo) -> _dt.tzinfo:
+def resolve_zone(zone: str | dt.tzinfo) -> dt.tzinfo:
     """
     Return the time zone named *zone* (an IANA name such as ``"Europe/Berlin"``).
 
@@ -98,7 +103,7 @@ def resolve_zone(zone: str | _dt.tzinfo) -> _dt.tzinfo:
         >>> str(resolve_zone("Europe/Berlin"))
         'Europe/Berlin'
     """
-    if isinstance(zone, _dt.tzinfo):
+    if isinstance(zone, dt.tzinfo):
         return zone
     if not isinstance(zone, str) or not zone:
         raise ValidationError.for_field("zone", "an IANA time-zone name", zone)
@@ -118,11 +123,11 @@ def resolve_zone(zone: str | _dt.tzinfo) -> _dt.tzinfo:
 
 
 def ensure_utc(
-    value: _dt.datetime,
+    value: dt.datetime,
     *,
     field: str = "value",
-    assume_tz: str | _dt.tzinfo | None = None,
-) -> _dt.datetime:
+    assume_tz: str | dt.tzinfo | None = None,
+) -> dt.datetime:
     """
     Return *value* as an aware datetime in UTC.
 
@@ -144,7 +149,7 @@ def ensure_utc(
         >>> ensure_utc(datetime(2024, 3, 31, 2, 30), assume_tz="Europe/Berlin")
         datetime.datetime(2024, 3, 31, 1, 30, tzinfo=datetime.timezone.utc)
     """
-    if not isinstance(value, _dt.datetime):
+    if not isinstance(value, dt.datetime):
         raise ValidationError.for_field(field, _AWARE, value)
     if value.tzinfo is None or value.utcoffset() is None:
         if assume_tz is None:
@@ -162,12 +167,12 @@ def ensure_utc(
 
 
 def parse_instant(
-    value: str | float | _dt.datetime,
+    value: str | float | dt.datetime,
     *,
     field: str = "value",
-    assume_tz: str | _dt.tzinfo | None = None,
+    assume_tz: str | dt.tzinfo | None = None,
     epoch_unit: EpochUnit | None = None,
-) -> _dt.datetime:
+) -> dt.datetime:
     """
     Parse an instant from ISO 8601 text, an epoch number or a datetime.
 
@@ -197,7 +202,7 @@ def parse_instant(
         >>> parse_instant(1717250523000, epoch_unit="ms")
         datetime.datetime(2024, 6, 1, 14, 2, 3, tzinfo=datetime.timezone.utc)
     """
-    if isinstance(value, _dt.datetime):
+    if isinstance(value, dt.datetime):
         return ensure_utc(value, field=field, assume_tz=assume_tz)
     if isinstance(value, bool):
         raise ValidationError.for_field(field, "an ISO 8601 instant", value)
@@ -212,7 +217,7 @@ def parse_instant(
     return ensure_utc(parsed, field=field, assume_tz=assume_tz)
 
 
-def format_instant(value: _dt.datetime) -> str:
+def format_instant(value: dt.datetime) -> str:
     """
     Format an aware datetime as ISO 8601 in UTC with a ``Z`` suffix.
 
@@ -232,10 +237,10 @@ def format_instant(value: _dt.datetime) -> str:
     return text[:-6] + "Z"
 
 
-def _parse_iso(text: str) -> _dt.datetime | None:
+def _parse_iso(text: str) -> dt.datetime | None:
     if _FROMISOFORMAT_HANDLES_Z or not text.endswith(("Z", "z")):
         try:
-            return _dt.datetime.fromisoformat(text)
+            return dt.datetime.fromisoformat(text)
         except ValueError:
             pass
     from dateutil import parser as dateutil_parser  # noqa: PLC0415 - keep import fast
@@ -246,9 +251,7 @@ def _parse_iso(text: str) -> _dt.datetime | None:
         return None
 
 
-def _from_epoch(
-    value: float, *, field: str, unit: EpochUnit | None
-) -> _dt.datetime:
+def _from_epoch(value: float, *, field: str, unit: EpochUnit | None) -> dt.datetime:
     if unit is None:
         raise ValidationError(
             f"{field!r} must be an ISO 8601 instant (got the number {value!r}); "
@@ -266,8 +269,8 @@ def _from_epoch(
         if isinstance(value, int):
             whole, rest = divmod(value, divisor)
             micros = rest * 1_000_000 // divisor
-            return _EPOCH + _dt.timedelta(seconds=whole, microseconds=micros)
-        return _EPOCH + _dt.timedelta(seconds=value / divisor)
+            return _EPOCH + dt.timedelta(seconds=whole, microseconds=micros)
+        return _EPOCH + dt.timedelta(seconds=value / divisor)
     except OverflowError:
         raise ValidationError.for_field(
             field, f"an epoch number in {unit} within years 1-9999", value
@@ -277,10 +280,10 @@ def _from_epoch(
 # --- attrs helpers used by the models -------------------------------------------
 
 
-def to_utc(value: _dt.datetime) -> _dt.datetime:
+def to_utc(value: dt.datetime) -> dt.datetime:
     """Normalise an aware datetime to UTC; leave anything else to the validator."""
     if (
-        isinstance(value, _dt.datetime)
+        isinstance(value, dt.datetime)
         and value.tzinfo is not None
         and value.tzinfo is not UTC
         and value.utcoffset() is not None
@@ -289,16 +292,14 @@ def to_utc(value: _dt.datetime) -> _dt.datetime:
     return value
 
 
-def to_utc_optional(value: _dt.datetime | None) -> _dt.datetime | None:
+def to_utc_optional(value: dt.datetime | None) -> dt.datetime | None:
     """Like `to_utc`, passing `None` through."""
     return None if value is None else to_utc(value)
 
 
-def check_aware(
-    _instance: object, attribute: attrs.Attribute[object], value: object
-) -> None:
+def check_aware(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Validate that *value* is an aware datetime (or `None` for optional fields)."""
     if value is None and attribute.default is None:
         return
-    if not isinstance(value, _dt.datetime) or value.utcoffset() is None:
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
         raise ValidationError.for_field(attribute.name, _AWARE, value)

@@ -25,7 +25,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Run production incidents well, and learn from them.",
     )
     parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {_package_attr('__version__')}"
+        "--version",
+        action="version",
+        version=f"%(prog)s {_package_attr('__version__')}",
     )
     return parser
 

@@ -10,6 +10,7 @@ something says so with a finding.
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 import attrs
 
@@ -30,7 +31,7 @@ class Level(enum.Enum):
     """Something is wrong: the process was not followed, or data was rejected."""
 
 
-def _nonempty(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+def _nonempty(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not value:
         raise ValidationError.for_field(attribute.name, "a non-empty string", value)
 

@@ -11,7 +11,7 @@ Example:
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime as dt
 
 import attrs
 
@@ -30,13 +30,13 @@ class FixedClock:
         current: The time `now()` returns (aware, normalised to UTC).
     """
 
-    current: _dt.datetime = attrs.field(converter=to_utc, validator=check_aware)
+    current: dt.datetime = attrs.field(converter=to_utc, validator=check_aware)
 
-    def now(self) -> _dt.datetime:
+    def now(self) -> dt.datetime:
         """Return the fixed current time."""
         return self.current
 
-    def advance(self, delta: _dt.timedelta) -> _dt.datetime:
+    def advance(self, delta: dt.timedelta) -> dt.datetime:
         """
         Move the clock forward by *delta* and return the new time.
 
@@ -49,7 +49,7 @@ class FixedClock:
         self.current = self.current + delta
         return self.current
 
-    def set(self, when: _dt.datetime) -> None:
+    def set(self, when: dt.datetime) -> None:
         """
         Jump to *when*.
 

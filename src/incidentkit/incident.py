@@ -1,0 +1,801 @@
+"""
+The incident: one immutable value holding everything known about it.
+
+Every change returns a new `Incident` (the old one is untouched), sets the
+milestone it implies, and appends the matching event to the timeline.  Lifecycle
+moves follow the one table in `TRANSITIONS`; an illegal move raises
+`InvalidTransition` naming the status, the move and the allowed moves.
+
+Example:
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from incidentkit import Incident, Role, Severity
+    >>> t0 = datetime(2024, 6, 1, 14, 0, tzinfo=timezone.utc)
+    >>> inc = Incident.declare("Checkout errors", severity=Severity.P2,
+    ...                        at=t0, declared_by="ana", service="checkout")
+    >>> inc = inc.assign(Role.OPERATIONS_LEAD, "raj", at=t0 + timedelta(minutes=3))
+    >>> inc = inc.mitigate(at=t0 + timedelta(minutes=41), how="rolled back 2024.06.1")
+    >>> inc.status, inc.mitigated_at - inc.detected_at
+    (<Status.MONITORING: 'monitoring'>, datetime.timedelta(seconds=2460))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from ._frozen import freeze
+from ._invariants import (
+    check_milestone_order,
+    check_single_holders,
+    check_status_milestones,
+)
+from ._lifecycle import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Move,
+    Status,
+    allowed_moves,
+    next_status,
+    state_diagram,
+)
+from ._time import check_aware, ensure_utc, to_utc_optional
+from ._validators import instance_of, optional_text, text
+from .errors import (
+    InvalidTransition,
+    RoleConflict,
+    ValidationError,
+)
+from .findings import Finding
+from .roles import Role, RoleAssignment, check_roles, holder_of
+from .severity import Severity
+from .timeline import (
+    Acknowledged,
+    Audience,
+    Declared,
+    MitigationApplied,
+    Note,
+    RoleAssigned,
+    RoleHandedOff,
+    RoleRelieved,
+    SeverityChanged,
+    StatusChanged,
+    StatusUpdatePosted,
+    Timeline,
+    TimelineEvent,
+)
+
+
+__all__ = [
+    "MILESTONES",
+    "OPEN_STATUSES",
+    "TRANSITIONS",
+    "Incident",
+    "Move",
+    "Status",
+    "allowed_moves",
+    "state_diagram",
+]
+
+MILESTONES: Final[tuple[str, ...]] = (
+    "started_at",
+    "detected_at",
+    "declared_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "closed_at",
+)
+"""The names of an incident's milestones, in their usual order."""
+
+_SLUG: Final[re.Pattern[str]] = re.compile(r"[^a-z0-9]+")
+
+
+def _labels(
+    _instance: object,
+    attribute: attrs.Attribute[Any],
+    value: Any,
+) -> None:
+    for key, item in value.items():
+        if not isinstance(key, str) or not isinstance(item, str):
+            raise ValidationError.for_field(
+                f"{attribute.name}[{key!r}]", "a string key and value", item
+            )
+
+
+def _freeze_labels(value: Mapping[str, str]) -> Mapping[str, str]:
+    return freeze(value)
+
+
+def _roles(values: Iterable[RoleAssignment]) -> tuple[RoleAssignment, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class Incident:
+    """
+    A production incident: identity, classification, people, history, milestones.
+
+    Build one with `Incident.declare`, then change it with its methods; each
+    returns a new incident.
+
+    Attributes:
+        id: A stable identifier.
+        title: A short human title.
+        severity: How bad it is.
+        status: Where it is in its lifecycle.
+        service: The affected service (the first half of the recurrence
+            fingerprint).
+        category: What kind of failure it is, such as ``"connection-leak"``
+            (the second half).
+        labels: Free-form string labels.
+        roles: Who held which role, and when.
+        timeline: Everything that happened, in time order.
+        started_at: When impact began.
+        detected_at: When the problem was detected.
+        declared_at: When the incident was declared.
+        acknowledged_at: When a responder acknowledged the page.
+        mitigated_at: When service was restored (stable again).
+        resolved_at: When the cause was fixed.
+        closed_at: When follow-up (the postmortem) was done.
+
+    Milestones must be in order: ``started_at <= detected_at <= mitigated_at <=
+    resolved_at <= closed_at``, and ``declared_at`` and ``acknowledged_at`` not
+    before ``detected_at``.  A violation raises `MilestoneOrderError` naming both.
+    """
+
+    id: str = attrs.field(validator=text)
+    title: str = attrs.field(validator=text)
+    severity: Severity = attrs.field(validator=instance_of(Severity, "a Severity"))
+    status: Status = attrs.field(
+        default=Status.INVESTIGATING,
+        validator=instance_of(Status, "a Status"),
+    )
+    service: str | None = attrs.field(default=None, validator=optional_text)
+    category: str | None = attrs.field(default=None, validator=optional_text)
+    labels: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_freeze_labels, validator=_labels
+    )
+    roles: tuple[RoleAssignment, ...] = attrs.field(default=(), converter=_roles)
+    timeline: Timeline = attrs.field(
+        factory=Timeline,
+        validator=instance_of(Timeline, "a Timeline"),
+    )
+    started_at: dt.datetime | None = attrs.field(
+        default=None, converter=to_utc_optional, validator=check_aware
+    )
+    detected_at: dt.datetime | None = attrs.field(
+        default=None, converter=to_utc_optional, validator=check_aware
+    )
+    declared_at: dt.datetime | None = attrs.field(
+        default=None, converter=to_utc_optional, validator=check_aware
+    )
+    acknowledged_at: dt.datetime | None = attrs.field(
+        default=None, converter=to_utc_optional, validator=check_aware
+    )
+    mitigated_at: dt.datetime | None = attrs.field(
+        default=None, converter=to_utc_optional, validator=check_aware
+    )
+    resolved_at: dt.datetime | None = attrs.field(
+        default=None, converter=to_utc_optional, validator=check_aware
+    )
+    closed_at: dt.datetime | None = attrs.field(
+        default=None, converter=to_utc_optional, validator=check_aware
+    )
+
+    def __attrs_post_init__(self) -> None:
+        milestones = {name: getattr(self, name) for name in MILESTONES}
+        check_milestone_order(milestones)
+        check_status_milestones(self.status, milestones)
+        check_single_holders(self.roles)
+
+    # -- construction --------------------------------------------------------------
+
+    @classmethod
+    def declare(
+        cls,
+        title: str,
+        *,
+        severity: Severity,
+        at: dt.datetime,
+        declared_by: str,
+        service: str | None = None,
+        category: str | None = None,
+        detected_at: dt.datetime | None = None,
+        started_at: dt.datetime | None = None,
+        commander: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        id: str | None = None,  # noqa: A002 - the field is called id
+    ) -> Incident:
+        """
+        Declare a new incident.
+
+        The declarer becomes incident commander unless *commander* names somebody
+        else; they keep the role until an explicit `hand_off`.
+
+        Args:
+            title: A short human title.
+            severity: The initial severity.
+            at: When it is declared (aware).
+            declared_by: Who declares it.
+            service: The affected service.
+            category: What kind of failure it is.
+            detected_at: When the problem was detected; *at* when not given.
+            started_at: When impact began, if known.
+            commander: Who takes command; *declared_by* when not given.
+            labels: Free-form string labels.
+            id: The identifier; derived from *at* and *title* when not given
+                (``"20240601-1400-checkout-errors"``), so declaring is
+                deterministic.
+
+        Returns:
+            The incident, ``INVESTIGATING``, with its commander assigned.
+        """
+        at = ensure_utc(at, field="at")
+        detected = (
+            at if detected_at is None else ensure_utc(detected_at, field="detected_at")
+        )
+        severity = Severity.parse(severity)
+        lead = declared_by if commander is None else commander
+        events: list[TimelineEvent] = [
+            Declared(at=at, by=declared_by, title=title, severity=severity),
+            RoleAssigned(
+                at=at, by=declared_by, role=Role.INCIDENT_COMMANDER, person=lead
+            ),
+        ]
+        return cls(
+            id=id if id is not None else _derive_id(at, title),
+            title=title,
+            severity=severity,
+            service=service,
+            category=category,
+            labels=labels or {},
+            roles=(RoleAssignment(Role.INCIDENT_COMMANDER, lead, at),),
+            timeline=Timeline(events),
+            started_at=started_at,
+            detected_at=detected,
+            declared_at=at,
+        )
+
+    # -- questions ----------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the incident is still being worked (not resolved or closed)."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def commander(self) -> str | None:
+        """Who is incident commander now, if anybody."""
+        return holder_of(self.roles, Role.INCIDENT_COMMANDER)
+
+    @property
+    def allowed_moves(self) -> tuple[Move, ...]:
+        """The lifecycle moves allowed from the current status."""
+        return allowed_moves(self.status)
+
+    def holder(self, role: Role, at: dt.datetime | None = None) -> str | None:
+        """
+        Return who holds *role* now, or at the instant *at*.
+
+        Args:
+            role: The role.
+            at: An instant, or `None` for now.
+
+        Returns:
+            The person, or `None`.
+        """
+        return holder_of(self.roles, role, at)
+
+    def milestone(self, name: str) -> dt.datetime | None:
+        """
+        Return the milestone called *name* (one of `MILESTONES`).
+
+        Args:
+            name: Such as ``"mitigated_at"``.
+
+        Returns:
+            Its value, or `None` when not reached.
+
+        Raises:
+            ValidationError: If *name* is not a milestone.
+        """
+        if name not in MILESTONES:
+            raise ValidationError.for_field(
+                "name", f"one of {', '.join(MILESTONES)}", name
+            )
+        value: dt.datetime | None = getattr(self, name)
+        return value
+
+    def check_roles(self, now: dt.datetime) -> tuple[Finding, ...]:
+        """
+        Check the role assignments at *now* (see `incidentkit.roles.check_roles`).
+
+        Mitigations applied by whoever was commander at the time count as the
+        commander doing hands-on work.
+
+        Args:
+            now: The instant to check.
+
+        Returns:
+            The findings, most serious first.
+        """
+        hands_on = [
+            (e.by, e.at) for e in self.timeline.of_kind(MitigationApplied) if e.by
+        ]
+        return check_roles(
+            self.roles,
+            severity=self.severity,
+            at=now,
+            hands_on=hands_on,
+            subject=self.id,
+        )
+
+    # -- people -------------------------------------------------------------------
+
+    def assign(
+        self, role: Role, person: str, *, at: dt.datetime, by: str | None = None
+    ) -> Incident:
+        """
+        Give *role*, which nobody holds, to *person*.
+
+        Args:
+            role: The role.
+            person: Who takes it.
+            at: When.
+            by: Who made the assignment.
+
+        Returns:
+            The new incident.
+
+        Raises:
+            RoleConflict: If somebody holds the role already (use `hand_off`).
+        """
+        at = self._check_open("assign a role", at)
+        current = self.holder(role)
+        if current is not None:
+            raise RoleConflict(role.name, current, person)
+        return attrs.evolve(
+            self,
+            roles=(*self.roles, RoleAssignment(role, person, at)),
+            timeline=self.timeline.add(
+                RoleAssigned(at=at, by=by, role=role, person=person)
+            ),
+        )
+
+    def hand_off(
+        self, role: Role, to: str, *, at: dt.datetime, by: str | None = None
+    ) -> Incident:
+        """
+        Pass *role* from its current holder to *to*.
+
+        Args:
+            role: The role.
+            to: Who takes it over.
+            at: When.
+            by: Who made the hand-off.
+
+        Returns:
+            The new incident.
+
+        Raises:
+            ValidationError: If nobody holds the role, or *to* holds it already.
+        """
+        at = self._check_open("hand off a role", at)
+        current = self.holder(role)
+        if current is None:
+            raise ValidationError.for_field(
+                "role", "a role somebody holds (use assign())", role.name
+            )
+        if current == to:
+            raise ValidationError.for_field(
+                "to", f"somebody other than {current!r}", to
+            )
+        roles = (*self._relieved(role, at), RoleAssignment(role, to, at))
+        event = RoleHandedOff(
+            at=at, by=by, role=role, from_person=current, to_person=to
+        )
+        return attrs.evolve(self, roles=roles, timeline=self.timeline.add(event))
+
+    def relieve(
+        self, role: Role, *, at: dt.datetime, by: str | None = None
+    ) -> Incident:
+        """
+        End the current holder's tenure of *role* without a successor.
+
+        The incident commander cannot be relieved this way: command passes only
+        through an explicit `hand_off`.
+
+        Args:
+            role: The role.
+            at: When.
+            by: Who relieved them.
+
+        Returns:
+            The new incident.
+
+        Raises:
+            ValidationError: If nobody holds the role, or it is the commander's.
+        """
+        at = self._check_open("relieve a role", at)
+        if role == Role.INCIDENT_COMMANDER:
+            raise ValidationError.for_field(
+                "role",
+                "a role other than incident_commander (use hand_off())",
+                role.name,
+            )
+        current = self.holder(role)
+        if current is None:
+            raise ValidationError.for_field("role", "a role somebody holds", role.name)
+        event = RoleRelieved(at=at, by=by, role=role, person=current)
+        return attrs.evolve(
+            self, roles=self._relieved(role, at), timeline=self.timeline.add(event)
+        )
+
+    # -- severity -----------------------------------------------------------------
+
+    def change_severity(
+        self,
+        severity: Severity,
+        *,
+        at: dt.datetime,
+        reason: str | None = None,
+        by: str | None = None,
+    ) -> Incident:
+        """
+        Set a new severity, in either direction.
+
+        Args:
+            severity: The new level.
+            at: When.
+            reason: Why.
+            by: Who decided.
+
+        Returns:
+            The new incident.
+
+        Raises:
+            ValidationError: If the severity does not change.
+            InvalidTransition: If the incident is no longer open.
+        """
+        at = self._check_open("change the severity of", at)
+        severity = Severity.parse(severity)
+        if severity is self.severity:
+            raise ValidationError.for_field(
+                "severity",
+                f"a level other than the current {self.severity.value}",
+                severity,
+            )
+        event = SeverityChanged(
+            at=at, by=by, old=self.severity, new=severity, reason=reason
+        )
+        return attrs.evolve(self, severity=severity, timeline=self.timeline.add(event))
+
+    def escalate(
+        self,
+        severity: Severity,
+        *,
+        at: dt.datetime,
+        reason: str | None = None,
+        by: str | None = None,
+    ) -> Incident:
+        """
+        Raise the severity to a *more* severe level (``P2`` to ``P1``).
+
+        Args:
+            severity: The new, more severe level.
+            at: When.
+            reason: Why.
+            by: Who decided.
+
+        Returns:
+            The new incident.
+
+        Raises:
+            ValidationError: If *severity* is not more severe than the current one.
+        """
+        if not Severity.parse(severity).is_more_severe_than(self.severity):
+            raise ValidationError.for_field(
+                "severity", f"a level more severe than {self.severity.value}", severity
+            )
+        return self.change_severity(severity, at=at, reason=reason, by=by)
+
+    def downgrade(
+        self,
+        severity: Severity,
+        *,
+        at: dt.datetime,
+        reason: str | None = None,
+        by: str | None = None,
+    ) -> Incident:
+        """
+        Lower the severity to a *less* severe level (``P1`` to ``P2``).
+
+        Args:
+            severity: The new, less severe level.
+            at: When.
+            reason: Why.
+            by: Who decided.
+
+        Returns:
+            The new incident.
+
+        Raises:
+            ValidationError: If *severity* is not less severe than the current one.
+        """
+        if not self.severity.is_more_severe_than(Severity.parse(severity)):
+            raise ValidationError.for_field(
+                "severity", f"a level less severe than {self.severity.value}", severity
+            )
+        return self.change_severity(severity, at=at, reason=reason, by=by)
+
+    # -- record keeping -----------------------------------------------------------
+
+    def acknowledge(self, *, at: dt.datetime, by: str | None = None) -> Incident:
+        """
+        Record that a responder acknowledged the page.
+
+        The first acknowledgement sets ``acknowledged_at``; later ones only add
+        an event.
+
+        Args:
+            at: When.
+            by: Who acknowledged.
+
+        Returns:
+            The new incident.
+        """
+        at = ensure_utc(at, field="at")
+        first = self.acknowledged_at if self.acknowledged_at is not None else at
+        return attrs.evolve(
+            self,
+            acknowledged_at=min(first, at),
+            timeline=self.timeline.add(Acknowledged(at=at, by=by)),
+        )
+
+    def post_update(
+        self,
+        audience: Audience,
+        text: str,
+        *,
+        at: dt.datetime,
+        next_update_at: dt.datetime | None = None,
+        by: str | None = None,
+    ) -> Incident:
+        """
+        Record a status update posted to *audience*.
+
+        Args:
+            audience: Internal or public.
+            text: What it said.
+            at: When it was posted.
+            next_update_at: When it promised the next update.
+            by: Who posted it.
+
+        Returns:
+            The new incident.
+        """
+        event = StatusUpdatePosted(
+            at=at, by=by, audience=audience, text=text, next_update_at=next_update_at
+        )
+        if event.next_update_at is not None and event.next_update_at <= event.at:
+            raise ValidationError.for_field(
+                "next_update_at",
+                f"a time after the update ({event.at.isoformat()})",
+                next_update_at,
+            )
+        return attrs.evolve(self, timeline=self.timeline.add(event))
+
+    def note(self, text: str, *, at: dt.datetime, by: str | None = None) -> Incident:
+        """
+        Add a free-text note to the timeline.
+
+        Args:
+            text: The note.
+            at: When.
+            by: Who wrote it.
+
+        Returns:
+            The new incident.
+        """
+        return attrs.evolve(
+            self, timeline=self.timeline.add(Note(at=at, by=by, text=text))
+        )
+
+    def record_mitigation(
+        self, action: str, *, at: dt.datetime, by: str | None = None
+    ) -> Incident:
+        """
+        Record a mitigation attempt without claiming service is restored.
+
+        Use `mitigate` once service is stable again.
+
+        Args:
+            action: What was done.
+            at: When.
+            by: Who did it.
+
+        Returns:
+            The new incident.
+        """
+        at = self._check_open("record a mitigation on", at)
+        event = MitigationApplied(at=at, by=by, action=action)
+        return attrs.evolve(self, timeline=self.timeline.add(event))
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    def identify(
+        self, *, at: dt.datetime, cause: str | None = None, by: str | None = None
+    ) -> Incident:
+        """
+        The cause is identified: ``INVESTIGATING`` to ``IDENTIFIED``.
+
+        Args:
+            at: When.
+            cause: What was found, recorded as a note.
+            by: Who found it.
+
+        Returns:
+            The new incident.
+        """
+        changed = self._move(Move.IDENTIFY, at=at, by=by)
+        if cause is not None:
+            changed = changed.note(cause, at=at, by=by)
+        return changed
+
+    def mitigate(
+        self, *, at: dt.datetime, how: str | None = None, by: str | None = None
+    ) -> Incident:
+        """
+        Service is restored: to ``MONITORING``, setting ``mitigated_at``.
+
+        Args:
+            at: When service was stable again.
+            how: The mitigation, recorded as a `MitigationApplied` event.
+            by: Who did it.
+
+        Returns:
+            The new incident.
+        """
+        at = ensure_utc(at, field="at")
+        extra = () if how is None else (MitigationApplied(at=at, by=by, action=how),)
+        return self._move(Move.MITIGATE, at=at, by=by, extra=extra, mitigated_at=at)
+
+    def resolve(
+        self, *, at: dt.datetime, summary: str | None = None, by: str | None = None
+    ) -> Incident:
+        """
+        The cause is fixed: to ``RESOLVED``, setting ``resolved_at``.
+
+        Resolving an incident that was never marked mitigated also sets
+        ``mitigated_at``: a fixed cause means service is restored too.
+
+        Args:
+            at: When.
+            summary: A closing summary, recorded as a note.
+            by: Who resolved it.
+
+        Returns:
+            The new incident.
+        """
+        at = ensure_utc(at, field="at")
+        mitigated = self.mitigated_at if self.mitigated_at is not None else at
+        changed = self._move(
+            Move.RESOLVE, at=at, by=by, mitigated_at=mitigated, resolved_at=at
+        )
+        if summary is not None:
+            changed = changed.note(summary, at=at, by=by)
+        return changed
+
+    def close(self, *, at: dt.datetime, by: str | None = None) -> Incident:
+        """
+        Follow-up is done: ``RESOLVED`` to ``CLOSED``, setting ``closed_at``.
+
+        Args:
+            at: When.
+            by: Who closed it.
+
+        Returns:
+            The new incident.
+        """
+        at = ensure_utc(at, field="at")
+        return self._move(Move.CLOSE, at=at, by=by, closed_at=at)
+
+    def reopen(
+        self, *, at: dt.datetime, reason: str, by: str | None = None
+    ) -> Incident:
+        """
+        The fix did not hold: back to ``INVESTIGATING``.
+
+        ``mitigated_at`` and ``resolved_at`` are cleared, so restore times measure
+        the restoration that lasted; the timeline keeps the whole history.
+
+        Args:
+            at: When.
+            reason: Why it was reopened, recorded as a note.
+            by: Who reopened it.
+
+        Returns:
+            The new incident.
+        """
+        changed = self._move(
+            Move.REOPEN, at=at, by=by, mitigated_at=None, resolved_at=None
+        )
+        return changed.note(reason, at=at, by=by)
+
+    def apply(self, move: Move, *, at: dt.datetime, by: str | None = None) -> Incident:
+        """
+        Make the lifecycle *move* by value, as the named methods do.
+
+        Args:
+            move: The move.
+            at: When.
+            by: Who made it.
+
+        Returns:
+            The new incident.
+
+        Raises:
+            InvalidTransition: If *move* is not allowed from the current status.
+        """
+        if move is Move.IDENTIFY:
+            return self.identify(at=at, by=by)
+        if move is Move.MITIGATE:
+            return self.mitigate(at=at, by=by)
+        if move is Move.RESOLVE:
+            return self.resolve(at=at, by=by)
+        if move is Move.CLOSE:
+            return self.close(at=at, by=by)
+        return self.reopen(at=at, by=by, reason="reopened")
+
+    # -- internals ----------------------------------------------------------------
+
+    def _move(
+        self,
+        move: Move,
+        *,
+        at: dt.datetime,
+        by: str | None,
+        extra: tuple[TimelineEvent, ...] = (),
+        **milestones: dt.datetime | None,
+    ) -> Incident:
+        at = ensure_utc(at, field="at")
+        status = next_status(self.status, move)
+        self._check_not_before_last_move(at)
+        timeline = self.timeline
+        for event in (*extra, StatusChanged(at=at, by=by, old=self.status, new=status)):
+            timeline = timeline.add(event)
+        changes: dict[str, Any] = {"status": status, "timeline": timeline, **milestones}
+        return attrs.evolve(self, **changes)
+
+    def _check_open(self, what: str, at: dt.datetime) -> dt.datetime:
+        if not self.is_open:
+            raise InvalidTransition(
+                self.status.value, what, [m.value for m in self.allowed_moves]
+            )
+        return ensure_utc(at, field="at")
+
+    def _check_not_before_last_move(self, at: dt.datetime) -> None:
+        last = self.timeline.last(StatusChanged)
+        floor = last.at if last is not None else self.declared_at
+        if floor is not None and at < floor:
+            raise ValidationError(
+                f"'at' must not be before the last lifecycle change "
+                f"(got {at.isoformat()}, last change {floor.isoformat()})",
+                field="at",
+                expected=f"a time at or after {floor.isoformat()}",
+                got=at,
+            )
+
+    def _relieved(self, role: Role, at: dt.datetime) -> tuple[RoleAssignment, ...]:
+        return tuple(
+            a.relieve(at) if a.role == role and a.is_current else a for a in self.roles
+        )
+
+
+def _derive_id(at: dt.datetime, title: str) -> str:
+    slug = _SLUG.sub("-", title.lower()).strip("-")[:40].rstrip("-") or "incident"
+    return f"{at:%Y%m%d-%H%M}-{slug}"

@@ -1,0 +1,446 @@
+"""
+Severity levels, what each level demands, and when to page for it.
+
+incidentkit uses three levels.  ``P1`` is the *most* severe.  Because "P1 < P2" reads
+both ways, `Severity` has no ``<`` or ``>``: ask `Severity.is_more_severe_than` or
+sort with `Severity.rank` (1 is the most severe).
+
+Example:
+    >>> from incidentkit import Severity
+    >>> Severity.P1.is_more_severe_than(Severity.P2)
+    True
+    >>> Severity.most_severe([Severity.P3, Severity.P1, Severity.P2])
+    <Severity.P1: 'P1'>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+
+from ._time import UTC, ensure_utc, resolve_zone
+from .errors import ValidationError
+
+
+__all__ = [
+    "DEFAULT_POLICIES",
+    "BusinessHours",
+    "Paging",
+    "PagingDecision",
+    "ResponsePolicy",
+    "Severity",
+    "when_to_page",
+]
+
+
+class Severity(enum.Enum):
+    """
+    How bad an incident is: ``P1`` (critical), ``P2`` (high) or ``P3`` (low).
+
+    * ``P1``: a full outage for all users, an active security breach, or payment
+      failures during peak traffic.  Everybody needed responds now.
+    * ``P2``: a partial outage, degraded performance for a large segment of users,
+      or a core feature impaired.  A rapid response, but it may wait for the working
+      day rather than wake people at night.
+    * ``P3``: minor bugs, cosmetic glitches, a single user's problem, optimisation
+      requests.  It joins the normal work cycle.
+
+    There are deliberately no ``<``/``>`` operators; use `is_more_severe_than`,
+    `is_at_least` or `rank`.
+    """
+
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+
+    @property
+    def rank(self) -> int:
+        """
+        The position in the ladder: 1 for ``P1`` (the most severe), 3 for ``P3``.
+
+        Sorting by ``rank`` lists the most severe first.
+        """
+        return _RANKS[self]
+
+    @property
+    def label(self) -> str:
+        """A short human label, such as ``"P1 (critical)"``."""
+        return f"{self.value} ({_LABELS[self]})"
+
+    def is_more_severe_than(self, other: Severity) -> bool:
+        """
+        Return whether this level is strictly worse than *other*.
+
+        Args:
+            other: The level to compare with.
+
+        Returns:
+            ``True`` for ``P1`` against ``P2``, ``False`` for ``P2`` against ``P1``.
+        """
+        return self.rank < _as_severity(other).rank
+
+    def is_at_least(self, other: Severity) -> bool:
+        """
+        Return whether this level is as bad as *other* or worse.
+
+        Args:
+            other: The level to compare with.
+
+        Returns:
+            ``True`` for ``P1.is_at_least(P2)`` and ``P2.is_at_least(P2)``.
+        """
+        return self.rank <= _as_severity(other).rank
+
+    @classmethod
+    def most_severe(cls, levels: Iterable[Severity]) -> Severity:
+        """
+        Return the worst of *levels*.
+
+        Args:
+            levels: At least one level.
+
+        Returns:
+            The most severe level.
+
+        Raises:
+            ValidationError: If *levels* is empty.
+        """
+        found = min(levels, key=lambda s: _as_severity(s).rank, default=None)
+        if found is None:
+            raise ValidationError.for_field("levels", "at least one severity", [])
+        return found
+
+    @classmethod
+    def parse(cls, value: str | Severity) -> Severity:
+        """
+        Read a level from text such as ``"P1"``, ``"p2"`` or ``"3"``.
+
+        Args:
+            value: The text, or a `Severity` (returned unchanged).
+
+        Returns:
+            The level.
+
+        Raises:
+            ValidationError: If the text names no level.
+
+        Example:
+            >>> from incidentkit import Severity
+            >>> Severity.parse("p2")
+            <Severity.P2: 'P2'>
+        """
+        if isinstance(value, Severity):
+            return value
+        text = str(value).strip().upper()
+        if text in {"1", "2", "3"}:
+            text = "P" + text
+        try:
+            return cls(text)
+        except ValueError:
+            raise ValidationError.for_field(
+                "severity", "one of 'P1', 'P2', 'P3'", value
+            ) from None
+
+
+_RANKS: Final[Mapping[Severity, int]] = {Severity.P1: 1, Severity.P2: 2, Severity.P3: 3}
+_LABELS: Final[Mapping[Severity, str]] = {
+    Severity.P1: "critical",
+    Severity.P2: "high",
+    Severity.P3: "low",
+}
+
+
+def _as_severity(value: object) -> Severity:
+    if not isinstance(value, Severity):
+        raise ValidationError.for_field("other", "a Severity", value)
+    return value
+
+
+class Paging(enum.Enum):
+    """When a level calls for paging the on-call responder."""
+
+    IMMEDIATE = "immediate"
+    """Page now, at any hour."""
+    BUSINESS_HOURS = "business_hours"
+    """Page now during business hours; otherwise at the start of the next ones."""
+    WORK_CYCLE = "work_cycle"
+    """Do not page: the work joins the normal queue."""
+
+
+def _optional_positive(
+    _instance: object, attribute: attrs.Attribute[Any], value: Any
+) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
+        raise ValidationError.for_field(attribute.name, "a positive timedelta", value)
+
+
+@attrs.frozen(kw_only=True)
+class ResponsePolicy:
+    """
+    What one severity level demands of the response.
+
+    The defaults in `DEFAULT_POLICIES` follow the process incidentkit encodes
+    (P1 pages at any hour; P2 is urgent but may wait for business hours; P3 joins the
+    work cycle; P1 and P2 need internal and public status pages and a postmortem),
+    with timings from PagerDuty's public incident-response guide: first update within
+    5 minutes, public updates at least every 20 minutes for a P1, a postmortem
+    meeting within 3 calendar days for the most severe level and 5 business days
+    (7 calendar days here) for the next one.
+
+    Attributes:
+        severity: The level this policy is for.
+        paging: When to page.
+        internal_status_page: Whether an internal status page must be kept.
+        public_status_page: Whether a public status page must be kept.
+        first_update_within: How soon after declaring the first update is due.
+        internal_update_every: The internal update rhythm.
+        public_update_every: The public update rhythm.
+        postmortem_required: Whether a postmortem must be written.
+        postmortem_due_within: How long after resolution the postmortem is due.
+
+    Example:
+        >>> from incidentkit import DEFAULT_POLICIES, Severity
+        >>> DEFAULT_POLICIES[Severity.P1].public_update_every
+        datetime.timedelta(seconds=1200)
+    """
+
+    severity: Severity
+    paging: Paging
+    internal_status_page: bool
+    public_status_page: bool
+    first_update_within: dt.timedelta | None = attrs.field(
+        default=None, validator=_optional_positive
+    )
+    internal_update_every: dt.timedelta | None = attrs.field(
+        default=None, validator=_optional_positive
+    )
+    public_update_every: dt.timedelta | None = attrs.field(
+        default=None, validator=_optional_positive
+    )
+    postmortem_required: bool = False
+    postmortem_due_within: dt.timedelta | None = attrs.field(
+        default=None, validator=_optional_positive
+    )
+
+
+_MIN: Final[dt.timedelta] = dt.timedelta(minutes=1)
+
+DEFAULT_POLICIES: Final[Mapping[Severity, ResponsePolicy]] = MappingProxyType(
+    {
+        Severity.P1: ResponsePolicy(
+            severity=Severity.P1,
+            paging=Paging.IMMEDIATE,
+            internal_status_page=True,
+            public_status_page=True,
+            first_update_within=5 * _MIN,
+            internal_update_every=30 * _MIN,
+            public_update_every=20 * _MIN,
+            postmortem_required=True,
+            postmortem_due_within=dt.timedelta(days=3),
+        ),
+        Severity.P2: ResponsePolicy(
+            severity=Severity.P2,
+            paging=Paging.BUSINESS_HOURS,
+            internal_status_page=True,
+            public_status_page=True,
+            first_update_within=15 * _MIN,
+            internal_update_every=30 * _MIN,
+            public_update_every=30 * _MIN,
+            postmortem_required=True,
+            postmortem_due_within=dt.timedelta(days=7),
+        ),
+        Severity.P3: ResponsePolicy(
+            severity=Severity.P3,
+            paging=Paging.WORK_CYCLE,
+            internal_status_page=False,
+            public_status_page=False,
+        ),
+    }
+)
+"""The default `ResponsePolicy` of each level (read-only)."""
+
+
+def _weekdays(value: Iterable[int]) -> frozenset[int]:
+    return frozenset(value)
+
+
+def _check_weekdays(
+    _instance: object, attribute: attrs.Attribute[Any], value: Any
+) -> None:
+    if not value or any(not isinstance(d, int) or not 0 <= d <= 6 for d in value):  # noqa: PLR2004
+        raise ValidationError.for_field(
+            attribute.name, "a non-empty set of weekday numbers 0 (Monday) to 6", value
+        )
+
+
+def _check_zone(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str):
+        raise ValidationError.for_field(attribute.name, "an IANA time-zone name", value)
+    resolve_zone(value)
+
+
+@attrs.frozen
+class BusinessHours:
+    """
+    The working hours of a team, in a named time zone.
+
+    Times are wall-clock times in *zone*, so "09:00 in Europe/Berlin" stays 09:00
+    across daylight-saving changes.
+
+    Attributes:
+        zone: The IANA time-zone name.
+        start: When the working day starts.
+        end: When it ends (exclusive).
+        weekdays: The working days, 0 (Monday) to 6 (Sunday).
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from incidentkit import BusinessHours
+        >>> hours = BusinessHours("Europe/Berlin")
+        >>> hours.contains(datetime(2024, 6, 3, 8, 30, tzinfo=timezone.utc))
+        True
+    """
+
+    zone: str = attrs.field(default="UTC", validator=_check_zone)
+    start: dt.time = dt.time(9, 0)
+    end: dt.time = attrs.field(default=dt.time(17, 0))
+    weekdays: frozenset[int] = attrs.field(
+        default=frozenset(range(5)), converter=_weekdays, validator=_check_weekdays
+    )
+
+    @end.validator
+    def _check_end(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value <= self.start:
+            raise ValidationError.for_field(
+                attribute.name, f"a time after start ({self.start.isoformat()})", value
+            )
+
+    def contains(self, at: dt.datetime) -> bool:
+        """
+        Return whether *at* falls within business hours.
+
+        Args:
+            at: An aware instant.
+
+        Returns:
+            Whether it is a working day and a working time in `zone`.
+        """
+        local = ensure_utc(at, field="at").astimezone(resolve_zone(self.zone))
+        return (
+            local.weekday() in self.weekdays and self.start <= local.time() < self.end
+        )
+
+    def next_start(self, at: dt.datetime) -> dt.datetime:
+        """
+        Return the start of the next working day at or after *at*, in UTC.
+
+        Args:
+            at: An aware instant.
+
+        Returns:
+            The first working-day start that is not before *at*.
+        """
+        at = ensure_utc(at, field="at")
+        zone = resolve_zone(self.zone)
+        day = at.astimezone(zone).date()
+        for offset in range(8):
+            candidate = day + dt.timedelta(days=offset)
+            if candidate.weekday() not in self.weekdays:
+                continue
+            start = dt.datetime.combine(candidate, self.start, tzinfo=zone)
+            # A start inside a spring-forward gap does not exist; PEP 495 reads it
+            # with the offset in force before the jump (fold=0), which lands as
+            # far after the jump as the start was after it.
+            start_utc = start.astimezone(UTC)
+            if start_utc >= at:
+                return start_utc
+        raise AssertionError  # pragma: no cover - weekdays is never empty
+
+
+@attrs.frozen
+class PagingDecision:
+    """
+    When to page for an incident, and why.
+
+    Attributes:
+        page_at: When to page (UTC), or `None` for "do not page".
+        reasons: Human sentences explaining the decision.
+    """
+
+    page_at: dt.datetime | None
+    reasons: tuple[str, ...]
+
+    @property
+    def pages(self) -> bool:
+        """Whether anybody is paged at all."""
+        return self.page_at is not None
+
+    def explain(self) -> str:
+        """Return the reasons as one paragraph."""
+        return " ".join(self.reasons)
+
+
+def when_to_page(
+    severity: Severity,
+    at: dt.datetime,
+    *,
+    hours: BusinessHours | None = None,
+    policies: Mapping[Severity, ResponsePolicy] = DEFAULT_POLICIES,
+) -> PagingDecision:
+    """
+    Decide when to page the on-call responder for an incident declared at *at*.
+
+    Args:
+        severity: The incident's level.
+        at: When it was declared (aware).
+        hours: The team's business hours; ``BusinessHours()`` (09:00-17:00 UTC,
+            Monday to Friday) when not given.
+        policies: The policy of each level.
+
+    Returns:
+        The decision, with its reasons.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from incidentkit import BusinessHours, Severity, when_to_page
+        >>> saturday_night = datetime(2024, 6, 1, 23, 0, tzinfo=timezone.utc)
+        >>> when_to_page(Severity.P1, saturday_night).page_at == saturday_night
+        True
+        >>> berlin = BusinessHours("Europe/Berlin")
+        >>> when_to_page(Severity.P2, saturday_night, hours=berlin).page_at.isoformat()
+        '2024-06-03T07:00:00+00:00'
+    """
+    severity = Severity.parse(severity)
+    at = ensure_utc(at, field="at")
+    hours = BusinessHours() if hours is None else hours
+    policy = policies[severity]
+    if policy.paging is Paging.IMMEDIATE:
+        return PagingDecision(
+            at, (f"{severity.label} pages immediately, at any hour.",)
+        )
+    if policy.paging is Paging.WORK_CYCLE:
+        return PagingDecision(
+            None, (f"{severity.label} does not page; it joins the normal work cycle.",)
+        )
+    if hours.contains(at):
+        return PagingDecision(
+            at,
+            (f"{severity.label} pages now, within business hours in {hours.zone}.",),
+        )
+    start = hours.next_start(at)
+    return PagingDecision(
+        start,
+        (
+            (
+                f"{severity.label} may wait for business hours: paging at the next "
+                f"start of the working day in {hours.zone}, {start.isoformat()}."
+            ),
+        ),
+    )

@@ -1,0 +1,426 @@
+"""
+The incident timeline: typed, immutable events in time order.
+
+Each event is a frozen value with an ``at`` instant and, optionally, who did it
+(``by``).  `Timeline` keeps events sorted by time; events with equal times keep the
+order they were added in.  On the wire each event is an object tagged with its
+``"kind"`` (see `incidentkit.serialization`).
+
+Example:
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from incidentkit.timeline import Note, Timeline
+    >>> t0 = datetime(2024, 6, 1, 14, 0, tzinfo=timezone.utc)
+    >>> tl = Timeline().add(Note(at=t0 + timedelta(minutes=5), text="second"))
+    >>> tl = tl.add(Note(at=t0, text="first"))
+    >>> [e.text for e in tl]
+    ['first', 'second']
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import enum
+from collections.abc import Iterable, Iterator
+from typing import ClassVar, Final, TypeVar, Union, overload
+
+import attrs
+
+from ._lifecycle import Status
+from ._time import check_aware, ensure_utc, to_utc, to_utc_optional
+from ._validators import Validator, instance_of, optional_text, text
+from .errors import ValidationError
+from .roles import Role
+from .severity import Severity
+
+
+__all__ = [
+    "EVENT_TYPES",
+    "Acknowledged",
+    "Audience",
+    "Declared",
+    "Event",
+    "MitigationApplied",
+    "Note",
+    "RoleAssigned",
+    "RoleHandedOff",
+    "RoleRelieved",
+    "SeverityChanged",
+    "StatusChanged",
+    "StatusUpdatePosted",
+    "Timeline",
+    "TimelineEvent",
+]
+
+
+class Audience(enum.Enum):
+    """Who a status update is for."""
+
+    INTERNAL = "internal"
+    """The company: engineering, support, leadership.  More detail."""
+    PUBLIC = "public"
+    """Customers, through the public status page.  Less detail."""
+
+
+_SEVERITY: Final[Validator] = instance_of(Severity, "a Severity")
+_STATUS: Final[Validator] = instance_of(Status, "a Status")
+_ROLE: Final[Validator] = instance_of(Role, "a Role")
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """
+    What every timeline event has: when it happened and who did it.
+
+    Do not instantiate `Event` itself; use one of its subclasses.
+
+    Attributes:
+        at: When it happened (aware, normalised to UTC).
+        by: Who did it, when known.
+    """
+
+    kind: ClassVar[str] = "event"
+    """The tag of this event type on the wire."""
+
+    at: dt.datetime = attrs.field(converter=to_utc, validator=check_aware)
+    by: str | None = attrs.field(default=None, validator=optional_text)
+
+    def describe(self) -> str:
+        """Return a one-line human description of the event."""
+        return self.kind.replace("_", " ")
+
+
+@attrs.frozen(kw_only=True)
+class Declared(Event):
+    """
+    The incident was declared.
+
+    Attributes:
+        title: The incident's title at declaration.
+        severity: The severity it was declared with.
+    """
+
+    kind: ClassVar[str] = "declared"
+
+    title: str = attrs.field(validator=text)
+    severity: Severity = attrs.field(validator=_SEVERITY)
+
+    def describe(self) -> str:
+        """Return a one-line human description of the event."""
+        return f"declared {self.severity.value}: {self.title}"
+
+
+@attrs.frozen(kw_only=True)
+class Acknowledged(Event):
+    """A responder acknowledged the page."""
+
+    kind: ClassVar[str] = "acknowledged"
+
+    def describe(self) -> str:
+        """Return a one-line human description of the event."""
+        return "acknowledged" + (f" by {self.by}" if self.by else "")
+
+
+@attrs.frozen(kw_only=True)
+class SeverityChanged(Event):
+    """
+    The severity changed.
+
+    Attributes:
+        old: The previous severity.
+        new: The new severity.
+        reason: Why it changed.
+    """
+
+    kind: ClassVar[str] = "severity_changed"
+
+    old: Severity = attrs.field(validator=_SEVERITY)
+    new: Severity = attrs.field(validator=_SEVERITY)
+    reason: str | None = attrs.field(default=None, validator=optional_text)
+
+    def describe(self) -> str:
+        """Return a one-line human description of the event."""
+        verb = "escalated" if self.new.is_more_severe_than(self.old) else "downgraded"
+        because = f" ({self.reason})" if self.reason else ""
+        return f"{verb} {self.old.value} → {self.new.value}{because}"
+
+
+@attrs.frozen(kw_only=True)
+class RoleAssigned(Event):
+    """
+    Somebody took a role nobody held.
+
+    Attributes:
+        role: The role.
+        person: Who took it.
+    """
+
+    kind: ClassVar[str] = "role_assigned"
+
+    role: Role = attrs.field(validator=_ROLE)
+    person: str = attrs.field(validator=text)
+
+    def describe(self) -> str:
+        """Return a one-line human description of the event."""
+        return f"{self.person} is {self.role.title}"
+
+
+@attrs.frozen(kw_only=True)
+class RoleHandedOff(Event):
+    """
+    A role passed from one person to another.
+
+    Attributes:
+        role: The role.
+        from_person: Who held it.
+        to_person: Who holds it now.
+    """
+
+    kind: ClassVar[str] = "role_handed_off"
+
+    role: Role = attrs.field(validator=_ROLE)
+    from_person: str = attrs.field(validator=text)
+    to_person: str = attrs.field(validator=text)
+
+    def describe(self) -> str:
+        """Return a one-line human description of the event."""
+        return (
+            f"{self.role.title} handed off from {self.from_person} to {self.to_person}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class RoleRelieved(Event):
+    """
+    Somebody gave up a role and nobody took it over.
+
+    Attributes:
+        role: The role.
+        person: Who held it.
+    """
+
+    kind: ClassVar[str] = "role_relieved"
+
+    role: Role = attrs.field(validator=_ROLE)
+    person: str = attrs.field(validator=text)
+
+    def describe(self) -> str:
+        """Return a one-line human description of the event."""
+        return f"{self.person} is no longer {self.role.title}"
+
+
+@attrs.frozen(kw_only=True)
+class StatusChanged(Event):
+    """
+    The lifecycle status changed.
+
+    Attributes:
+        old: The previous status.
+        new: The new status.
+    """
+
+    kind: ClassVar[str] = "status_changed"
+
+    old: Status = attrs.field(validator=_STATUS)
+    new: Status = attrs.field(validator=_STATUS)
+
+    def describe(self) -> str:
+        """Return a one-line human description of the event."""
+        return f"status {self.old.value} → {self.new.value}"
+
+
+@attrs.frozen(kw_only=True)
+class StatusUpdatePosted(Event):
+    """
+    A status update went out to an audience.
+
+    Attributes:
+        audience: Who it was for.
+        text: What it said.
+        next_update_at: When it promised the next update, if it did.
+    """
+
+    kind: ClassVar[str] = "status_update_posted"
+
+    audience: Audience = attrs.field(validator=instance_of(Audience, "an Audience"))
+    text: str = attrs.field(validator=text)
+    next_update_at: dt.datetime | None = attrs.field(
+        default=None, converter=to_utc_optional, validator=check_aware
+    )
+
+    def describe(self) -> str:
+        """Return a one-line human description of the event."""
+        return f"{self.audience.value} update: {self.text}"
+
+
+@attrs.frozen(kw_only=True)
+class MitigationApplied(Event):
+    """
+    A mitigation was applied (a rollback, a scale-up, a feature switched off).
+
+    Attributes:
+        action: What was done.
+    """
+
+    kind: ClassVar[str] = "mitigation_applied"
+
+    action: str = attrs.field(validator=text)
+
+    def describe(self) -> str:
+        """Return a one-line human description of the event."""
+        return f"mitigation: {self.action}"
+
+
+@attrs.frozen(kw_only=True)
+class Note(Event):
+    """
+    A free-text entry.
+
+    Attributes:
+        text: The note.
+    """
+
+    kind: ClassVar[str] = "note"
+
+    text: str = attrs.field(validator=text)
+
+    def describe(self) -> str:
+        """Return a one-line human description of the event."""
+        return self.text
+
+
+TimelineEvent = Union[  # noqa: UP007 - a runtime alias cattrs reads on Python 3.10
+    Declared,
+    Acknowledged,
+    SeverityChanged,
+    RoleAssigned,
+    RoleHandedOff,
+    RoleRelieved,
+    StatusChanged,
+    StatusUpdatePosted,
+    MitigationApplied,
+    Note,
+]
+"""Any timeline event."""
+
+EVENT_TYPES: Final[tuple[type[Event], ...]] = (
+    Declared,
+    Acknowledged,
+    SeverityChanged,
+    RoleAssigned,
+    RoleHandedOff,
+    RoleRelieved,
+    StatusChanged,
+    StatusUpdatePosted,
+    MitigationApplied,
+    Note,
+)
+"""Every concrete event type, in the order of `TimelineEvent`."""
+
+E = TypeVar("E", bound=Event)
+
+
+def _at(event: Event) -> dt.datetime:
+    return event.at
+
+
+def _sorted_events(events: Iterable[TimelineEvent]) -> tuple[TimelineEvent, ...]:
+    items = tuple(events)
+    for index, event in enumerate(items):
+        if not isinstance(event, EVENT_TYPES):
+            raise ValidationError.for_field(
+                f"events[{index}]", "a timeline event", event
+            )
+    if all(items[i].at <= items[i + 1].at for i in range(len(items) - 1)):
+        return items
+    return tuple(sorted(items, key=_at))
+
+
+@attrs.frozen
+class Timeline:
+    """
+    An immutable sequence of events in time order.
+
+    Events with equal times keep their insertion order.  Adding an event finds its
+    place by binary search and returns a new timeline.
+
+    Attributes:
+        events: The events, sorted by time.
+    """
+
+    events: tuple[TimelineEvent, ...] = attrs.field(
+        default=(), converter=_sorted_events
+    )
+
+    def add(self, event: TimelineEvent) -> Timeline:
+        """
+        Return a new timeline with *event* in its place.
+
+        Args:
+            event: The event; after any events at the same instant.
+
+        Returns:
+            The new timeline.
+        """
+        if not isinstance(event, EVENT_TYPES):
+            raise ValidationError.for_field("event", "a timeline event", event)
+        index = bisect.bisect_right(self.events, event.at, key=_at)
+        return Timeline((*self.events[:index], event, *self.events[index:]))
+
+    def of_kind(self, kind: type[E]) -> tuple[E, ...]:
+        """
+        Return the events of one type, in time order.
+
+        Args:
+            kind: The event type, such as `StatusUpdatePosted`.
+
+        Returns:
+            The matching events.
+        """
+        return tuple(e for e in self.events if isinstance(e, kind))
+
+    def first(self, kind: type[E]) -> E | None:
+        """Return the earliest event of type *kind*, or `None`."""
+        return next((e for e in self.events if isinstance(e, kind)), None)
+
+    def last(self, kind: type[E]) -> E | None:
+        """Return the latest event of type *kind*, or `None`."""
+        return next((e for e in reversed(self.events) if isinstance(e, kind)), None)
+
+    def between(
+        self, start: dt.datetime | None = None, end: dt.datetime | None = None
+    ) -> Timeline:
+        """
+        Return the events from *start* (inclusive) up to *end* (exclusive).
+
+        Args:
+            start: The first instant, or `None` for the beginning.
+            end: The instant to stop before, or `None` for the end.
+
+        Returns:
+            A timeline of those events.
+        """
+        lo = 0
+        hi = len(self.events)
+        if start is not None:
+            lo = bisect.bisect_left(
+                self.events, ensure_utc(start, field="start"), key=_at
+            )
+        if end is not None:
+            hi = bisect.bisect_left(self.events, ensure_utc(end, field="end"), key=_at)
+        return Timeline(self.events[lo : max(lo, hi)])
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __iter__(self) -> Iterator[TimelineEvent]:
+        return iter(self.events)
+
+    @overload
+    def __getitem__(self, index: int) -> TimelineEvent: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[TimelineEvent, ...]: ...
+    def __getitem__(
+        self, index: int | slice
+    ) -> TimelineEvent | tuple[TimelineEvent, ...]:
+        return self.events[index]
