@@ -1,13 +1,16 @@
 """
 incidentkit: run production incidents well, and learn from them.
 
-The everyday names live here; each concept also has its own module
-(`incidentkit.severity`, `incidentkit.roles`, `incidentkit.timeline`,
-`incidentkit.incident`, `incidentkit.serialization`, `incidentkit.signals`).
+The everyday names live here; each concept also has its own module:
+`incidentkit.severity`, `incidentkit.roles`, `incidentkit.timeline`,
+`incidentkit.incident`, `incidentkit.findings`, `incidentkit.serialization`,
+`incidentkit.signals`, `incidentkit.errors` and `incidentkit.testing`.
 """
 
 from __future__ import annotations
 
+from . import serialization
+from ._lifecycle import TRANSITIONS, Move, Status
 from ._time import UTC, Clock, SystemClock, ensure_utc, parse_instant
 from .errors import (
     IncidentKitError,
@@ -17,27 +20,60 @@ from .errors import (
     RoleConflict,
     ValidationError,
 )
+from .findings import Finding, Level
+from .incident import MILESTONES, Incident
+from .roles import Role, RoleAssignment, check_roles
+from .severity import (
+    DEFAULT_POLICIES,
+    BusinessHours,
+    Paging,
+    PagingDecision,
+    ResponsePolicy,
+    Severity,
+    when_to_page,
+)
+from .timeline import Audience, Timeline
 
 
 __all__ = [
+    "DEFAULT_POLICIES",
+    "MILESTONES",
+    "TRANSITIONS",
     "UTC",
+    "Audience",
+    "BusinessHours",
     "Clock",
+    "Finding",
+    "Incident",
     "IncidentKitError",
     "InvalidTransition",
+    "Level",
     "MilestoneOrderError",
+    "Move",
+    "Paging",
+    "PagingDecision",
     "RemotePayloadError",
+    "ResponsePolicy",
+    "Role",
+    "RoleAssignment",
     "RoleConflict",
+    "Severity",
+    "Status",
     "SystemClock",
+    "Timeline",
     "ValidationError",
     "__version__",
+    "check_roles",
     "ensure_utc",
     "parse_instant",
+    "serialization",
+    "when_to_page",
 ]
 
 
 def __getattr__(name: str) -> str:
     if name == "__version__":
-        from importlib.metadata import version  # noqa: PLC0415 - slow import, rarely needed
+        from importlib.metadata import version  # noqa: PLC0415 - slow, rarely needed
 
         return version("incidentkit")
     msg = f"module 'incidentkit' has no attribute {name!r}"

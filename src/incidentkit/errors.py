@@ -197,8 +197,8 @@ class InvalidTransition(IncidentKitError, ValueError):
 
     Example:
         >>> from incidentkit.errors import InvalidTransition
-        >>> str(InvalidTransition("closed", "resolve", ()))
-        "cannot resolve an incident that is closed (allowed: nothing, it is final)"
+        >>> print(InvalidTransition("closed", "resolve", ()))
+        cannot resolve an incident that is closed (allowed: nothing, it is final)
     """
 
     status: str
