@@ -1,0 +1,226 @@
+"""Sphinx configuration for the incidentkit documentation."""
+
+from __future__ import annotations
+
+import doctest
+import re
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.ext.napoleon.docstring import GoogleDocstring
+from sphinx.pycode import ModuleAnalyzer
+
+import incidentkit
+
+
+# -- Project -------------------------------------------------------------------------
+
+project = "incidentkit"
+author = "incidentkit developers"
+copyright = "the incidentkit developers"
+release = metadata.version("incidentkit")
+version = ".".join(release.split(".")[:2])
+
+# -- General -------------------------------------------------------------------------
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.doctest",
+    "sphinx.ext.viewcode",
+    "sphinxcontrib.mermaid",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "_generated"]
+
+# Single backticks in docstrings are cross-references: `Incident.declare`, `None`.
+default_role = "any"
+nitpicky = True
+
+# -- MyST ----------------------------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# -- autodoc and napoleon ------------------------------------------------------------
+
+autodoc_typehints = "description"
+autodoc_member_order = "bysource"
+autodoc_preserve_defaults = True
+autodoc_default_options = {"show-inheritance": True}
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+napoleon_use_rtype = False
+
+
+def _consume_attribute_without_type(self: GoogleDocstring) -> tuple[str, list[str]]:
+    # Napoleon reads "Word: more words" at the start of an attribute docstring as
+    # "type: description".  incidentkit annotates its attributes, so the first line
+    # is always prose ("Do not page: the work joins the normal queue.").
+    lines = [self._lines.next(), *self._dedent(self._consume_to_end())]
+    return "", type(self)(lines, self._config).lines()
+
+
+GoogleDocstring._consume_inline_attribute = _consume_attribute_without_type  # type: ignore[method-assign]  # noqa: SLF001
+
+# -- doctest -------------------------------------------------------------------------
+
+# IGNORE_EXCEPTION_DETAIL is off: the error messages are part of what the docs show.
+doctest_default_flags = doctest.ELLIPSIS | doctest.DONT_ACCEPT_TRUE_FOR_1
+doctest_global_setup = """
+from datetime import datetime, timedelta, timezone
+import incidentkit
+from incidentkit import (
+    Audience,
+    BusinessHours,
+    Incident,
+    Move,
+    Role,
+    Severity,
+    Status,
+    serialization,
+    when_to_page,
+)
+MIN = timedelta(minutes=1)
+"""
+
+# -- HTML ----------------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = f"incidentkit {release}"
+
+# -- Nitpicky references -------------------------------------------------------------
+
+# There is no intersphinx inventory to resolve names outside incidentkit, so
+# references to the standard library and to attrs/cattrs/dateutil render as plain
+# text instead of failing the build.
+_EXTERNAL = (
+    r"(datetime|typing|collections\.abc|collections|enum|os|pathlib|io|json|re"
+    r"|types|zoneinfo|functools|attrs|attr|cattrs|dateutil)(\..+)?"
+)
+nitpick_ignore_regex = [
+    (r"py:.*", _EXTERNAL),
+    (r"py:.*", r"IO|T|E|dt\..+"),
+    # Module-level type variables are not part of the documented API.
+    (r"py:class", r"incidentkit\.[\w.]+\.[TE]"),
+    # Docstring cross-references to things outside incidentkit (see the report).
+    ("any", _EXTERNAL),
+    ("any", r"None|True|False|now\(\)"),
+]
+
+
+# -- Re-exports ----------------------------------------------------------------------
+
+# Some public names live in private modules (incidentkit._lifecycle, _time) and are
+# documented where users import them from.  Type hints still spell the private
+# path; point those references at the public one.
+_PRIVATE = re.compile(r"incidentkit\.(?:\w+\.)*_\w+\.(?P<name>[\w.]+)")
+
+
+def _public_reexport(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.Element
+) -> nodes.Element | None:
+    if node.get("refdomain") != "py":
+        return None
+    match = _PRIVATE.fullmatch(node.get("reftarget", ""))
+    if match is None:
+        return None
+    domain: Any = env.get_domain("py")
+    suffix = "." + match["name"]
+    candidates = sorted(
+        name
+        for name in domain.objects
+        if name.endswith(suffix)
+        and name.startswith("incidentkit.")
+        and "._" not in name[: -len(suffix)]
+    )
+    if not candidates:
+        return None
+    node["reftarget"] = candidates[0]
+    resolved: nodes.Element | None = domain.resolve_xref(
+        env,
+        node["refdoc"],
+        app.builder,
+        node["reftype"],
+        candidates[0],
+        node,
+        contnode,
+    )
+    return resolved
+
+
+def _reexported_data_doc(
+    app: Sphinx,
+    what: str,
+    name: str,
+    obj: object,
+    options: object,
+    lines: list[str],
+) -> None:
+    # A constant re-exported from a private module has its docstring in that
+    # module's source; autodoc only looks in the module it documents.
+    if what != "data" or not name.startswith("incidentkit."):
+        return
+    attribute = name.rpartition(".")[2]
+    for module in sorted(m for m in sys.modules if _PRIVATE_MODULE.fullmatch(m)):
+        docs = ModuleAnalyzer.for_module(module).find_attr_docs()
+        if ("", attribute) in docs and getattr(sys.modules[module], attribute) is obj:
+            lines[:] = list(docs["", attribute])
+            return
+
+
+_PRIVATE_MODULE = re.compile(r"incidentkit\._\w+")
+
+
+# -- Generated pages -----------------------------------------------------------------
+
+
+def _lifecycle_page() -> str:
+    table = [
+        "| from | move | to |",
+        "| --- | --- | --- |",
+    ]
+    for status, moves in incidentkit.TRANSITIONS.items():
+        if not moves:
+            table.append(f"| `{status.value}` | (none: final) | |")
+        table.extend(
+            f"| `{status.value}` | `{move.value}` | `{target.value}` |"
+            for move, target in moves.items()
+        )
+    diagram = incidentkit.incident.state_diagram()
+    return "\n".join(
+        [
+            "<!-- Generated by docs/conf.py from incidentkit.TRANSITIONS. -->",
+            "",
+            "```{mermaid}",
+            diagram,
+            "```",
+            "",
+            *table,
+            "",
+        ]
+    )
+
+
+def _write_generated(app: Sphinx) -> None:
+    target = Path(app.srcdir) / "_generated" / "lifecycle.md"
+    text = _lifecycle_page()
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _write_generated)
+    app.connect("missing-reference", _public_reexport, priority=400)
+    app.connect("autodoc-process-docstring", _reexported_data_doc)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
