@@ -1,0 +1,542 @@
+"""
+A mergeable relative-error quantile sketch for latencies (DDSketch-style).
+
+The mapping follows Masson, Rim and Lee, "DDSketch: a fast and fully-mergeable
+quantile sketch with relative-error guarantees" (PVLDB 12(12), 2019): with
+``gamma = (1 + a) / (1 - a)`` a positive value ``v`` falls in bucket
+``ceil(log(v) / log(gamma))``, bucket ``k`` covers ``(gamma**(k-1), gamma**k]``
+and is represented by ``2 * gamma**k / (1 + gamma)``, which is within the
+relative accuracy ``a`` of every value in the bucket.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from itertools import repeat
+from math import ceil, log
+from operator import mul
+from typing import Final
+
+import attrs
+
+from incidentkit.errors import ValidationError
+
+
+__all__ = [
+    "DEFAULT_MAX_BUCKETS",
+    "DEFAULT_RELATIVE_ACCURACY",
+    "LatencySketch",
+    "Quantile",
+]
+
+DEFAULT_RELATIVE_ACCURACY: Final[float] = 0.01
+"""1 %: the default of the `ddsketch` package and of the DDSketch paper."""
+
+DEFAULT_MAX_BUCKETS: Final[int] = 2048
+"""The bucket cap of ddsketch's collapsing sketch: at 1 %, 80 us to a year."""
+
+_TINY: Final[float] = sys.float_info.min
+_INF: Final[float] = math.inf
+_EMPTY_MIN: Final[float] = sys.float_info.max
+_BOUND_SLACK: Final[float] = 1e-12
+
+
+def _check_accuracy(_instance: object, _attribute: object, value: float) -> None:
+    if not isinstance(value, float) or not 0.0 < value < 1.0:
+        raise ValidationError.for_field(
+            "relative_accuracy", "a float strictly between 0 and 1", value
+        )
+
+
+def _check_max_buckets(_instance: object, _attribute: object, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:  # noqa: PLR2004
+        raise ValidationError.for_field(
+            "max_buckets", "an integer of at least 2", value
+        )
+
+
+@attrs.frozen
+class Quantile:
+    """
+    A quantile estimate with the bounds the true value is known to lie in.
+
+    Attributes:
+        q: The quantile asked for, in ``[0, 1]``.
+        value: The estimate.
+        lower: The true quantile is at least this.
+        upper: The true quantile is at most this.
+        count: How many values (total weight) the sketch held.
+        relative_accuracy: The sketch's relative accuracy ``a``.
+        guaranteed: False when the value came from a collapsed low bucket, where
+            only *lower* and *upper* hold, not the relative accuracy.
+
+    Example:
+        >>> from incidentkit.signals import LatencySketch
+        >>> sketch = LatencySketch()
+        >>> sketch.add_many([0.1, 0.2, 0.3, 0.4])
+        >>> p50 = sketch.quantile(0.5)
+        >>> round(p50.value, 3), p50.lower <= 0.2 <= p50.upper, p50.count
+        (0.2, True, 4.0)
+    """
+
+    q: float
+    value: float
+    lower: float
+    upper: float
+    count: float
+    relative_accuracy: float
+    guaranteed: bool = True
+
+    @property
+    def relative_error_bound(self) -> float:
+        """
+        The largest relative error the estimate can have given its bounds.
+
+        Example:
+            >>> from incidentkit.signals import Quantile
+            >>> Quantile(0.5, 1.0, 0.99, 1.01, 10.0, 0.01).relative_error_bound
+            0.01
+        """
+        if self.value == 0.0:
+            return 0.0
+        return round(
+            max(self.value - self.lower, self.upper - self.value) / self.value, 12
+        )
+
+
+@attrs.define(on_setattr=attrs.setters.NO_OP)
+class LatencySketch:
+    """
+    A mergeable quantile sketch with a relative-error guarantee and bounded memory.
+
+    Every quantile it answers is within ``relative_accuracy`` of the exact
+    quantile (the value of rank ``floor(q * (n - 1))``), whatever the data, as
+    long as the values span no more than ``max_buckets`` buckets; beyond that
+    the lowest buckets are collapsed (as DDSketch's
+    ``LogCollapsingLowestDenseDDSketch`` does), so only the lowest quantiles
+    lose accuracy.  Two sketches with the same accuracy merge exactly: the
+    merged buckets equal the buckets of one sketch fed with both inputs.
+
+    The state is plain data (a dense list of bucket weights and the index of
+    its first bucket), so a sketch can be stored, shipped to another worker
+    and merged there.  Do not change the settings after creation.
+
+    Attributes:
+        relative_accuracy: ``a`` in ``(0, 1)``; default 1 % (DDSketch, Masson et
+            al. 2019).
+        max_buckets: The most buckets kept; default 2048 as in ``ddsketch``.
+        bins: Weight per bucket, from bucket *offset* upwards.
+        offset: The bucket index of ``bins[0]``.
+        zero_count: Weight of values equal to zero.
+        count: Total weight added.
+        total: Sum of the values, weighted (a float: merges may differ in the
+            last bits).
+        minimum: Smallest value added (the largest float while empty).
+        maximum: Largest value added (0 while empty).
+
+    Example:
+        >>> from incidentkit.signals import LatencySketch
+        >>> sketch = LatencySketch()
+        >>> for ms in range(1, 1001):
+        ...     sketch.add(ms / 1000)
+        >>> p99 = sketch.quantile(0.99)
+        >>> abs(p99.value - 0.990) <= 0.01 * 0.990
+        True
+    """
+
+    relative_accuracy: float = attrs.field(
+        default=DEFAULT_RELATIVE_ACCURACY, validator=_check_accuracy
+    )
+    max_buckets: int = attrs.field(
+        default=DEFAULT_MAX_BUCKETS, validator=_check_max_buckets
+    )
+    bins: list[float] = attrs.field(factory=list)
+    offset: int = 0
+    zero_count: float = 0.0
+    count: float = 0.0
+    total: float = 0.0
+    minimum: float = _EMPTY_MIN
+    maximum: float = 0.0
+    _multiplier: float = attrs.field(init=False, repr=False, eq=False)
+    _gamma: float = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        gamma = (1.0 + self.relative_accuracy) / (1.0 - self.relative_accuracy)
+        self._gamma = gamma
+        self._multiplier = 1.0 / math.log(gamma)
+
+    # --- feeding ---------------------------------------------------------------
+
+    def add(self, value: float, weight: float = 1.0) -> None:
+        """
+        Add one non-negative value (a latency in seconds, say).
+
+        Args:
+            value: A finite, non-negative number.
+            weight: How many times to count it; positive and finite.
+
+        Raises:
+            ValidationError: If *value* or *weight* is negative, NaN or infinite.
+
+        Example:
+            >>> from incidentkit.signals import LatencySketch
+            >>> sketch = LatencySketch()
+            >>> sketch.add(0.25, weight=3)
+            >>> sketch.count
+            3.0
+        """
+        try:
+            if _TINY < value < _INF and 0.0 < weight < _INF:
+                index = ceil(log(value) * self._multiplier) - self.offset
+                bins = self.bins
+                if 0 <= index < len(bins):
+                    bins[index] += weight
+                else:
+                    self._put(index + self.offset, float(weight))
+                self.count += weight
+                self.total += value * weight
+                # Plain comparisons: min()/max() calls cost more in this hot path.
+                if value < self.minimum:  # noqa: PLR1730
+                    self.minimum = value
+                if value > self.maximum:  # noqa: PLR1730
+                    self.maximum = value
+                return
+        except TypeError:
+            pass
+        self._add_special(value, weight)
+
+    def _add_special(self, value: float, weight: float) -> None:
+        _check_weight(weight)
+        _check_value(value)
+        # Only zero and subnormal values reach this point.
+        self.zero_count += weight
+        self.count += weight
+        self.minimum = min(self.minimum, float(value))
+
+    def _put(self, key: int, weight: float) -> None:
+        """Add *weight* to bucket *key*, growing or collapsing the store."""
+        bins = self.bins
+        if not bins:
+            self.offset = key
+            bins.append(weight)
+            return
+        low = self.offset
+        high = low + len(bins) - 1
+        if key < low:
+            if high - key + 1 > self.max_buckets:
+                # Below a full store: the collapsed lowest bucket takes it.
+                key = max(key, high - self.max_buckets + 1)
+                if key >= low:
+                    bins[key - low] += weight
+                    return
+            bins[0:0] = [0.0] * (low - key)
+            self.offset = key
+            bins[0] += weight
+            return
+        if key > high:
+            bins.extend([0.0] * (key - high))
+        bins[key - low] += weight
+        self._collapse()
+
+    def _collapse(self) -> None:
+        """Fold the buckets below the allowed range into its lowest bucket."""
+        bins = self.bins
+        extra = len(bins) - self.max_buckets
+        if extra <= 0:
+            return
+        folded = math.fsum(bins[: extra + 1])
+        del bins[:extra]
+        bins[0] = folded
+        self.offset += extra
+
+    def add_many(self, values: Iterable[float]) -> None:
+        """
+        Add many values at once, much faster than calling `add` in a loop.
+
+        A numpy array is handled by a vectorised path when the caller has
+        imported numpy already; incidentkit never imports it itself.  Nothing is
+        added when any value is invalid.
+
+        Args:
+            values: Finite, non-negative numbers.
+
+        Raises:
+            ValidationError: If any value is negative, NaN or infinite.
+
+        Example:
+            >>> from incidentkit.signals import LatencySketch
+            >>> sketch = LatencySketch()
+            >>> sketch.add_many([0.1, 0.2, 0.0])
+            >>> sketch.count, sketch.zero_count
+            (3.0, 1.0)
+        """
+        numpy = sys.modules.get("numpy")
+        if numpy is not None and isinstance(values, numpy.ndarray):
+            self._add_array(values)
+            return
+        seq: Sequence[float] = (
+            values if isinstance(values, (list, tuple)) else list(values)
+        )
+        if not seq:
+            return
+        try:
+            low = min(seq)
+            high = max(seq)
+            total = sum(seq)
+            fast = low > _TINY and high < _INF and math.isfinite(total)
+        except TypeError:
+            fast = False
+        if not fast:
+            for value in seq:
+                _check_value(value)
+            for value in seq:
+                self.add(value)
+            return
+        counts = Counter(map(ceil, map(mul, map(log, seq), repeat(self._multiplier))))
+        self._absorb(counts.items(), float(len(seq)), total, low, high)
+
+    def _add_array(self, values: object) -> None:
+        import numpy as np  # noqa: PLC0415 - only reached when the caller imported it
+
+        arr = np.asarray(values, dtype=np.float64).ravel()
+        if arr.size == 0:
+            return
+        if not (np.isfinite(arr).all() and (arr > _TINY).all()):
+            self.add_many(arr.tolist())
+            return
+        keys = np.ceil(np.log(arr) * self._multiplier).astype(np.int64)
+        base = int(keys.min())
+        per_key = np.bincount(keys - base)
+        present = np.flatnonzero(per_key)
+        items = zip((present + base).tolist(), per_key[present].tolist(), strict=True)
+        self._absorb(
+            items,
+            float(arr.size),
+            float(arr.sum()),
+            float(arr.min()),
+            float(arr.max()),
+        )
+
+    def _absorb(
+        self,
+        items: Iterable[tuple[int, float]],
+        count: float,
+        total: float,
+        low: float,
+        high: float,
+    ) -> None:
+        pairs = sorted(items)
+        if pairs:
+            first, last = pairs[0][0], pairs[-1][0]
+            # Two puts at the extremes size the store once; then plain adds.
+            self._put(last, 0.0)
+            self._put(first, 0.0)
+            bins = self.bins
+            offset = self.offset
+            for key, weight in pairs:
+                index = key - offset
+                bins[max(0, index)] += weight
+        self.count += count
+        self.total += total
+        self.minimum = min(self.minimum, low)
+        self.maximum = max(self.maximum, high)
+
+    def merge(self, other: LatencySketch) -> None:
+        """
+        Add *other*'s contents to this sketch, exactly.
+
+        Args:
+            other: A sketch with the same relative accuracy.
+
+        Raises:
+            ValidationError: If the accuracies differ.
+
+        Example:
+            >>> from incidentkit.signals import LatencySketch
+            >>> a, b = LatencySketch(), LatencySketch()
+            >>> a.add(0.1)
+            >>> b.add(0.3)
+            >>> a.merge(b)
+            >>> a.count, a.maximum
+            (2.0, 0.3)
+        """
+        if other.relative_accuracy != self.relative_accuracy:
+            raise ValidationError.for_field(
+                "other.relative_accuracy",
+                f"{self.relative_accuracy} like the sketch merged into",
+                other.relative_accuracy,
+            )
+        self._absorb(
+            (
+                (other.offset + index, weight)
+                for index, weight in enumerate(other.bins)
+                if weight
+            ),
+            other.count,
+            other.total,
+            other.minimum,
+            other.maximum,
+        )
+        self.zero_count += other.zero_count
+
+    def copy(self) -> LatencySketch:
+        """
+        Return an independent copy.
+
+        Example:
+            >>> from incidentkit.signals import LatencySketch
+            >>> a = LatencySketch()
+            >>> b = a.copy()
+            >>> b.add(1.0)
+            >>> a.count, b.count
+            (0.0, 1.0)
+        """
+        return LatencySketch(
+            relative_accuracy=self.relative_accuracy,
+            max_buckets=self.max_buckets,
+            bins=list(self.bins),
+            offset=self.offset,
+            zero_count=self.zero_count,
+            count=self.count,
+            total=self.total,
+            minimum=self.minimum,
+            maximum=self.maximum,
+        )
+
+    # --- querying --------------------------------------------------------------
+
+    def quantile(self, q: float) -> Quantile | None:
+        """
+        Estimate the *q*-quantile, with its bounds; `None` when empty.
+
+        The exact quantile is the value of rank ``floor(q * (count - 1))``
+        (ranks from 0), the definition of the DDSketch guarantee.
+
+        Args:
+            q: The quantile, in ``[0, 1]`` (0.99 for p99).
+
+        Returns:
+            The estimate, or `None` if nothing was added.
+
+        Raises:
+            ValidationError: If *q* is outside ``[0, 1]``.
+
+        Example:
+            >>> from incidentkit.signals import LatencySketch
+            >>> LatencySketch().quantile(0.5) is None
+            True
+        """
+        if not isinstance(q, (int, float)) or not 0.0 <= q <= 1.0:
+            raise ValidationError.for_field("q", "a number in [0, 1]", q)
+        if self.count <= 0.0:
+            return None
+        rank = q * (self.count - 1.0)
+        if self.zero_count > rank:
+            return Quantile(
+                q=float(q),
+                value=0.0,
+                lower=0.0,
+                upper=_TINY,
+                count=self.count,
+                relative_accuracy=self.relative_accuracy,
+            )
+        seen = self.zero_count
+        bins = self.bins
+        index = len(bins) - 1
+        for position, weight in enumerate(bins):
+            seen += weight
+            if seen > rank:
+                index = position
+                break
+        chosen = self.offset + index
+        gamma = self._gamma
+        upper = gamma ** float(chosen)
+        lower = upper / gamma
+        value = 2.0 * upper / (1.0 + gamma)
+        collapsed = index == 0 and self.minimum < lower * (1.0 - _BOUND_SLACK)
+        low = self.minimum if collapsed else lower * (1.0 - _BOUND_SLACK)
+        low = max(low, self.minimum)
+        high = min(upper * (1.0 + _BOUND_SLACK), self.maximum)
+        return Quantile(
+            q=float(q),
+            value=min(max(value, low), high),
+            lower=low,
+            upper=high,
+            count=self.count,
+            relative_accuracy=self.relative_accuracy,
+            guaranteed=not collapsed,
+        )
+
+    def fraction_above(self, threshold: float) -> float:
+        """
+        Return the share of the weight certainly above *threshold* (0 when empty).
+
+        Values in the bucket that contains *threshold* (within the relative
+        accuracy of it) are counted as not above, so this is a lower bound,
+        exact whenever no value lies within ``a`` of the threshold.
+
+        Args:
+            threshold: A non-negative number (a promised latency, say).
+
+        Returns:
+            A fraction in ``[0, 1]``.
+
+        Raises:
+            ValidationError: If *threshold* is negative or not finite.
+
+        Example:
+            >>> from incidentkit.signals import LatencySketch
+            >>> sketch = LatencySketch()
+            >>> sketch.add_many([0.1, 0.2, 2.0, 3.0])
+            >>> sketch.fraction_above(1.0)
+            0.5
+        """
+        _check_value(threshold, field="threshold")
+        if self.count <= 0.0:
+            return 0.0
+        if threshold >= self.maximum:
+            return 0.0
+        if threshold < self.minimum:
+            return 1.0
+        if threshold <= _TINY:
+            above = math.fsum(self.bins)
+        else:
+            limit = ceil(log(threshold) * self._multiplier) - self.offset
+            above = math.fsum(self.bins[max(limit + 1, 0) :])
+        return min(1.0, above / self.count)
+
+    @property
+    def mean(self) -> float | None:
+        """
+        The mean of the values, or `None` when empty.
+
+        Example:
+            >>> from incidentkit.signals import LatencySketch
+            >>> sketch = LatencySketch()
+            >>> sketch.add_many([1.0, 3.0])
+            >>> sketch.mean
+            2.0
+        """
+        return self.total / self.count if self.count > 0.0 else None
+
+
+def _check_value(value: object, field: str = "value") -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise ValidationError.for_field(field, "a finite, non-negative number", value)
+
+
+def _check_weight(weight: object) -> None:
+    if (
+        isinstance(weight, bool)
+        or not isinstance(weight, (int, float))
+        or not 0 < weight < _INF
+    ):
+        raise ValidationError.for_field("weight", "a positive, finite number", weight)
