@@ -111,7 +111,7 @@ def resolve_zone(zone: str | dt.tzinfo) -> dt.tzinfo:
         import zoneinfo  # noqa: PLC0415 - zoneinfo reads its database lazily anyway
 
         return zoneinfo.ZoneInfo(zone)
-    except (ValueError, OSError, ImportError):
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
         from dateutil import tz as dateutil_tz  # noqa: PLC0415 - rare fallback
 
         found = dateutil_tz.gettz(zone)

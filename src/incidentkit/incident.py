@@ -102,7 +102,7 @@ def _labels(
     for key, item in value.items():
         if not isinstance(key, str) or not isinstance(item, str):
             raise ValidationError.for_field(
-                f"{attribute.name}[{key!r}]", "a string key and value", item
+                attribute.name, "a mapping of strings to strings", {key: item}
             )
 
 
