@@ -1,0 +1,537 @@
+"""
+Exact, event-weighted rolling windows over a ring of time slots.
+
+Time is cut into slots of a fixed length counted from the Unix epoch; a window
+of length ``w`` at ``now`` is the ``ceil(w / slot)`` slots ending with the slot
+that holds ``now`` (so it reaches back between ``w - slot`` and ``w``).  Counts
+are sums of event weights, never averages of ratios (the "averaging an
+average" problem of sloth#332), and memory is the ring: it does not grow with
+traffic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from collections.abc import Iterator
+from typing import Final
+
+import attrs
+
+from incidentkit._time import ensure_utc
+from incidentkit.errors import ValidationError
+
+from ._checks import check_positive_int, check_positive_timedelta
+from ._sketch import DEFAULT_RELATIVE_ACCURACY, LatencySketch
+
+
+__all__ = ["ErrorKind", "RollingCounts", "RollingSketch", "WindowCounts"]
+
+EPOCH: Final[dt.datetime] = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_EMPTY: Final[int] = -(2**62)
+_MINUTE: Final[dt.timedelta] = dt.timedelta(minutes=1)
+
+
+class ErrorKind(enum.Enum):
+    """
+    Why a request counts as bad (SRE book ch. 6, "Monitoring Distributed Systems").
+
+    Example:
+        >>> from incidentkit.signals import ErrorKind
+        >>> ErrorKind("implicit")
+        <ErrorKind.IMPLICIT: 'implicit'>
+    """
+
+    EXPLICIT = "explicit"
+    """It failed outright (an HTTP 500, an exception)."""
+    IMPLICIT = "implicit"
+    """It claimed success but the content was wrong (found by end-to-end checks)."""
+    POLICY = "policy"
+    """It succeeded, but slower than the promised latency."""
+
+
+def _check_weight(field: str, value: float) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not (0 <= value < math.inf)
+    ):
+        raise ValidationError.for_field(field, "a finite, non-negative count", value)
+
+
+def slot_index(at: dt.datetime, slot: dt.timedelta) -> int:
+    """Return the index of the slot holding *at* (exact integer arithmetic)."""
+    return (at - EPOCH) // slot
+
+
+def slots_for(window: dt.timedelta, slot: dt.timedelta, ring: int, field: str) -> int:
+    """Return how many slots *window* spans, checking it fits in the ring."""
+    if not isinstance(window, dt.timedelta) or window <= dt.timedelta(0):
+        raise ValidationError.for_field(field, "a positive timedelta", window)
+    count = -(-window // slot)
+    if count > ring:
+        raise ValidationError.for_field(
+            field, f"at most the ring's horizon {slot * ring}", window
+        )
+    return count
+
+
+@attrs.frozen
+class WindowCounts:
+    """
+    Event counts of one window, by outcome.
+
+    Attributes:
+        window: The window's length.
+        end: The evaluation time the window ends at.
+        good: Good events.
+        explicit: Explicit failures.
+        implicit: Implicit failures (success code, wrong content).
+        policy: Policy failures (too slow).
+        coverage: Share of the window since the first data, in ``[0, 1]``.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from incidentkit.signals import WindowCounts
+        >>> end = datetime(2024, 6, 1, tzinfo=timezone.utc)
+        >>> c = WindowCounts(timedelta(hours=1), end, good=990.0, explicit=6.0,
+        ...                  implicit=3.0, policy=1.0, coverage=1.0)
+        >>> c.total, c.bad, c.error_ratio
+        (1000.0, 10.0, 0.01)
+    """
+
+    window: dt.timedelta
+    end: dt.datetime
+    good: float = 0.0
+    explicit: float = 0.0
+    implicit: float = 0.0
+    policy: float = 0.0
+    coverage: float = 0.0
+
+    @property
+    def bad(self) -> float:
+        """All failures: explicit, implicit and policy."""
+        return self.explicit + self.implicit + self.policy
+
+    @property
+    def total(self) -> float:
+        """All events."""
+        return self.good + self.bad
+
+    @property
+    def error_ratio(self) -> float | None:
+        """Bad over total, or `None` when the window holds no events."""
+        total = self.total
+        return self.bad / total if total > 0 else None
+
+
+def _ring(self: RollingCounts | RollingSketch) -> list[int]:
+    return [_EMPTY] * self.slots
+
+
+def _zeros(self: RollingCounts) -> list[float]:
+    return [0.0] * self.slots
+
+
+@attrs.define(on_setattr=attrs.setters.NO_OP)
+class RollingCounts:
+    """
+    Exact rolling counts of good and bad events, by kind, in a ring of slots.
+
+    Two counters with the same slot and size merge exactly, so partial counts
+    built on many workers combine in a reduce step.
+
+    Attributes:
+        slot: Length of one slot (default one minute).
+        slots: Ring size; ``slot * slots`` is the longest window (default 3 days).
+        ids: The absolute slot index each ring position holds.
+        good: Good events per position.
+        explicit: Explicit failures per position.
+        implicit: Implicit failures per position.
+        policy: Policy failures per position.
+        first: The first slot index that received data, if any.
+        last_seen: The latest time data arrived for.
+        dropped: Events that arrived too late for the ring and were not counted.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from incidentkit.signals import RollingCounts
+        >>> t0 = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+        >>> counts = RollingCounts()
+        >>> counts.add(t0, good=98, explicit=2)
+        >>> counts.add(t0 + timedelta(minutes=10), good=100)
+        >>> w = counts.counts(t0 + timedelta(minutes=10), timedelta(minutes=5))
+        >>> w.good, w.bad
+        (100.0, 0.0)
+        >>> counts.counts(t0 + timedelta(minutes=10), timedelta(hours=1)).error_ratio
+        0.01
+    """
+
+    slot: dt.timedelta = attrs.field(
+        default=_MINUTE, validator=check_positive_timedelta
+    )
+    slots: int = attrs.field(default=3 * 24 * 60, validator=check_positive_int)
+    ids: list[int] = attrs.field(default=attrs.Factory(_ring, takes_self=True))
+    good: list[float] = attrs.field(default=attrs.Factory(_zeros, takes_self=True))
+    explicit: list[float] = attrs.field(default=attrs.Factory(_zeros, takes_self=True))
+    implicit: list[float] = attrs.field(default=attrs.Factory(_zeros, takes_self=True))
+    policy: list[float] = attrs.field(default=attrs.Factory(_zeros, takes_self=True))
+    first: int | None = None
+    last_seen: dt.datetime | None = None
+    dropped: float = 0.0
+
+    @property
+    def horizon(self) -> dt.timedelta:
+        """The longest window the ring can answer."""
+        return self.slot * self.slots
+
+    def add(
+        self,
+        at: dt.datetime,
+        *,
+        good: float = 0.0,
+        explicit: float = 0.0,
+        implicit: float = 0.0,
+        policy: float = 0.0,
+    ) -> None:
+        """
+        Count events at *at*; all zero counts still record that data arrived.
+
+        Args:
+            at: When the events happened (aware).
+            good: Good events.
+            explicit: Explicit failures.
+            implicit: Implicit failures.
+            policy: Policy failures.
+
+        Raises:
+            ValidationError: If *at* is naive or a count is negative.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from incidentkit.signals import RollingCounts
+            >>> counts = RollingCounts()
+            >>> counts.add(datetime(2024, 6, 1, tzinfo=timezone.utc), good=5)
+            >>> sum(counts.good)
+            5.0
+        """
+        at = ensure_utc(at, field="at")
+        for name, value in (
+            ("good", good),
+            ("explicit", explicit),
+            ("implicit", implicit),
+            ("policy", policy),
+        ):
+            _check_weight(name, value)
+        index = slot_index(at, self.slot)
+        position = self._position(index)
+        if position is None:
+            self.dropped += good + explicit + implicit + policy
+            return
+        self.good[position] += good
+        self.explicit[position] += explicit
+        self.implicit[position] += implicit
+        self.policy[position] += policy
+        if self.first is None or index < self.first:
+            self.first = index
+        if self.last_seen is None or at > self.last_seen:
+            self.last_seen = at
+
+    def _position(self, index: int) -> int | None:
+        position = index % self.slots
+        held = self.ids[position]
+        if held == index:
+            return position
+        if held > index:
+            return None
+        self.ids[position] = index
+        self.good[position] = 0.0
+        self.explicit[position] = 0.0
+        self.implicit[position] = 0.0
+        self.policy[position] = 0.0
+        return position
+
+    def _positions(self, end: int, count: int) -> Iterator[int]:
+        ids = self.ids
+        size = self.slots
+        for index in range(end - count + 1, end + 1):
+            position = index % size
+            if ids[position] == index:
+                yield position
+
+    def counts(self, now: dt.datetime, window: dt.timedelta) -> WindowCounts:
+        """
+        Return the counts of the *window* ending at *now*.
+
+        Args:
+            now: The evaluation time (aware).
+            window: The window length, at most `horizon`.
+
+        Returns:
+            The counts and the window's coverage.
+
+        Raises:
+            ValidationError: If *now* is naive or *window* does not fit the ring.
+
+        Example:
+            >>> from datetime import datetime, timedelta, timezone
+            >>> from incidentkit.signals import RollingCounts
+            >>> now = datetime(2024, 6, 1, tzinfo=timezone.utc)
+            >>> RollingCounts().counts(now, timedelta(hours=1)).coverage
+            0.0
+        """
+        now = ensure_utc(now, field="now")
+        count = slots_for(window, self.slot, self.slots, "window")
+        end = slot_index(now, self.slot)
+        good = explicit = implicit = policy = 0.0
+        for position in self._positions(end, count):
+            good += self.good[position]
+            explicit += self.explicit[position]
+            implicit += self.implicit[position]
+            policy += self.policy[position]
+        return WindowCounts(
+            window=window,
+            end=now,
+            good=good,
+            explicit=explicit,
+            implicit=implicit,
+            policy=policy,
+            coverage=self._coverage(end, count),
+        )
+
+    def _coverage(self, end: int, count: int) -> float:
+        if self.first is None or self.first > end:
+            return 0.0
+        start = max(self.first, end - count + 1)
+        return (end - start + 1) / count
+
+    def slot_totals(
+        self, start: dt.datetime, end: dt.datetime
+    ) -> tuple[float | None, ...]:
+        """
+        Return the event total of each slot from *start*'s to *end*'s, in order.
+
+        A slot that never received data (not even an empty `add`) is `None`:
+        no data, as opposed to zero traffic.
+
+        Args:
+            start: A time in the first slot (aware).
+            end: A time in the last slot (aware).
+
+        Returns:
+            One entry per slot.
+
+        Example:
+            >>> from datetime import datetime, timedelta, timezone
+            >>> from incidentkit.signals import RollingCounts
+            >>> t0 = datetime(2024, 6, 1, tzinfo=timezone.utc)
+            >>> counts = RollingCounts()
+            >>> counts.add(t0, good=3)
+            >>> counts.add(t0 + timedelta(minutes=2))
+            >>> counts.slot_totals(t0, t0 + timedelta(minutes=2))
+            (3.0, None, 0.0)
+        """
+        first = slot_index(ensure_utc(start, field="start"), self.slot)
+        last = slot_index(ensure_utc(end, field="end"), self.slot)
+        totals: list[float | None] = []
+        for index in range(first, last + 1):
+            position = index % self.slots
+            if self.ids[position] == index:
+                totals.append(
+                    self.good[position]
+                    + self.explicit[position]
+                    + self.implicit[position]
+                    + self.policy[position]
+                )
+            else:
+                totals.append(None)
+        return tuple(totals)
+
+    def merge(self, other: RollingCounts) -> None:
+        """
+        Add *other*'s counts to these, exactly.
+
+        Args:
+            other: Counts with the same slot and ring size.
+
+        Raises:
+            ValidationError: If the slot or ring size differ.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from incidentkit.signals import RollingCounts
+            >>> t0 = datetime(2024, 6, 1, tzinfo=timezone.utc)
+            >>> a, b = RollingCounts(), RollingCounts()
+            >>> a.add(t0, good=1)
+            >>> b.add(t0, explicit=1)
+            >>> a.merge(b)
+            >>> a.counts(t0, a.slot).total
+            2.0
+        """
+        _same_shape(self, other)
+        for position, index in enumerate(other.ids):
+            if index == _EMPTY:
+                continue
+            mine = self._position(index)
+            if mine is None:
+                self.dropped += (
+                    other.good[position]
+                    + other.explicit[position]
+                    + other.implicit[position]
+                    + other.policy[position]
+                )
+                continue
+            self.good[mine] += other.good[position]
+            self.explicit[mine] += other.explicit[position]
+            self.implicit[mine] += other.implicit[position]
+            self.policy[mine] += other.policy[position]
+        if other.first is not None and (self.first is None or other.first < self.first):
+            self.first = other.first
+        if other.last_seen is not None and (
+            self.last_seen is None or other.last_seen > self.last_seen
+        ):
+            self.last_seen = other.last_seen
+        self.dropped += other.dropped
+
+
+def _same_shape(
+    mine: RollingCounts | RollingSketch, other: RollingCounts | RollingSketch
+) -> None:
+    if other.slot != mine.slot:
+        raise ValidationError.for_field("other.slot", f"{mine.slot!r}", other.slot)
+    if other.slots != mine.slots:
+        raise ValidationError.for_field("other.slots", f"{mine.slots}", other.slots)
+
+
+def _no_sketches(self: RollingSketch) -> list[LatencySketch | None]:
+    return [None] * self.slots
+
+
+@attrs.define(on_setattr=attrs.setters.NO_OP)
+class RollingSketch:
+    """
+    Latency quantiles over sliding windows: a ring of per-slot sketches.
+
+    A sketch cannot forget values, so the window slides by dropping whole slots
+    (the rotating "age buckets" of Prometheus client summaries).
+
+    Attributes:
+        slot: Length of one slot (default one minute).
+        slots: Ring size (default 60: windows up to one hour).
+        relative_accuracy: The accuracy of every slot's sketch.
+        ids: The absolute slot index each ring position holds.
+        sketches: The sketch of each position (`None` while unused).
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from incidentkit.signals import RollingSketch
+        >>> t0 = datetime(2024, 6, 1, tzinfo=timezone.utc)
+        >>> latencies = RollingSketch()
+        >>> latencies.add(t0, 0.2)
+        >>> latencies.add(t0 + timedelta(minutes=30), 0.4)
+        >>> latencies.window(t0 + timedelta(minutes=30), timedelta(minutes=5)).count
+        1.0
+    """
+
+    slot: dt.timedelta = attrs.field(
+        default=_MINUTE, validator=check_positive_timedelta
+    )
+    slots: int = attrs.field(default=60, validator=check_positive_int)
+    relative_accuracy: float = DEFAULT_RELATIVE_ACCURACY
+    ids: list[int] = attrs.field(default=attrs.Factory(_ring, takes_self=True))
+    sketches: list[LatencySketch | None] = attrs.field(
+        default=attrs.Factory(_no_sketches, takes_self=True)
+    )
+
+    def add(self, at: dt.datetime, value: float) -> None:
+        """
+        Add one value observed at *at*.
+
+        Args:
+            at: When (aware).
+            value: A non-negative value (seconds).
+
+        Raises:
+            ValidationError: If *at* is naive or *value* invalid.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from incidentkit.signals import RollingSketch
+            >>> RollingSketch().add(datetime(2024, 6, 1, tzinfo=timezone.utc), 0.1)
+        """
+        sketch = self._sketch(slot_index(ensure_utc(at, field="at"), self.slot))
+        if sketch is not None:
+            sketch.add(value)
+
+    def _sketch(self, index: int) -> LatencySketch | None:
+        position = index % self.slots
+        held = self.ids[position]
+        if held == index:
+            sketch = self.sketches[position]
+            if sketch is not None:
+                return sketch
+        elif held > index:
+            return None
+        sketch = LatencySketch(relative_accuracy=self.relative_accuracy)
+        self.ids[position] = index
+        self.sketches[position] = sketch
+        return sketch
+
+    def window(self, now: dt.datetime, window: dt.timedelta) -> LatencySketch:
+        """
+        Return one sketch of the values in the *window* ending at *now*.
+
+        Args:
+            now: The evaluation time (aware).
+            window: The window length, at most ``slot * slots``.
+
+        Returns:
+            A new sketch (the ring is not changed).
+
+        Example:
+            >>> from datetime import datetime, timedelta, timezone
+            >>> from incidentkit.signals import RollingSketch
+            >>> now = datetime(2024, 6, 1, tzinfo=timezone.utc)
+            >>> RollingSketch().window(now, timedelta(minutes=5)).count
+            0.0
+        """
+        count = slots_for(window, self.slot, self.slots, "window")
+        end = slot_index(ensure_utc(now, field="now"), self.slot)
+        merged = LatencySketch(relative_accuracy=self.relative_accuracy)
+        for index in range(end - count + 1, end + 1):
+            position = index % self.slots
+            sketch = self.sketches[position]
+            if self.ids[position] == index and sketch is not None:
+                merged.merge(sketch)
+        return merged
+
+    def merge(self, other: RollingSketch) -> None:
+        """
+        Add *other*'s values to these, slot by slot, exactly.
+
+        Args:
+            other: A ring with the same slot and size.
+
+        Raises:
+            ValidationError: If the slot or ring size differ.
+
+        Example:
+            >>> from datetime import datetime, timedelta, timezone
+            >>> from incidentkit.signals import RollingSketch
+            >>> now = datetime(2024, 6, 1, tzinfo=timezone.utc)
+            >>> a, b = RollingSketch(), RollingSketch()
+            >>> a.add(now, 0.1)
+            >>> b.add(now, 0.3)
+            >>> a.merge(b)
+            >>> a.window(now, timedelta(minutes=1)).count
+            2.0
+        """
+        _same_shape(self, other)
+        for position, index in enumerate(other.ids):
+            theirs = other.sketches[position]
+            if index == _EMPTY or theirs is None:
+                continue
+            mine = self._sketch(index)
+            if mine is not None:
+                mine.merge(theirs)
