@@ -159,11 +159,11 @@ def _public_reexport(
 
 
 def _reexported_data_doc(
-    app: Sphinx,
+    _app: Sphinx,
     what: str,
     name: str,
     obj: object,
-    options: object,
+    _options: object,
     lines: list[str],
 ) -> None:
     # A constant re-exported from a private module has its docstring in that
