@@ -32,7 +32,7 @@ COVERAGE_GATE = "95"
 def _expose_pyenv_interpreters() -> None:
     """Make every pyenv-installed 3.10-3.13 reachable as ``python3.X`` for nox."""
     pyenv = shutil.which("pyenv")
-    if pyenv is None or os.environ.get("PYENV_VERSION"):
+    if pyenv is None:
         return
     bare = subprocess.run(  # noqa: S603 - a fixed command, no user input
         [pyenv, "versions", "--bare"], capture_output=True, text=True, check=False
@@ -41,11 +41,13 @@ def _expose_pyenv_interpreters() -> None:
         max((v for v in bare if v.startswith(f"{minor}.")), default="", key=_key)
         for minor in PYTHONS
     ]
-    current = subprocess.run(  # noqa: S603
+    # `pyenv exec` (every shim) exports PYENV_VERSION: extend it, keep its head.
+    current = os.environ.get("PYENV_VERSION") or subprocess.run(  # noqa: S603
         [pyenv, "version-name"], capture_output=True, text=True, check=False
     ).stdout.strip()
-    chosen = [current, *(v for v in wanted if v and v != current)]
-    os.environ["PYENV_VERSION"] = ":".join(v for v in chosen if v)
+    chosen = current.split(":") if current else []
+    chosen += [v for v in wanted if v and v not in chosen]
+    os.environ["PYENV_VERSION"] = ":".join(chosen)
 
 
 def _key(version: str) -> tuple[int, ...]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import sys
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, runtime_checkable
 
 from .errors import ValidationError
@@ -43,7 +42,6 @@ _EPOCH_DIVISORS: Final[dict[str, int]] = {
     "ns": 10**9,
 }
 _EPOCH: Final[dt.datetime] = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-_FROMISOFORMAT_HANDLES_Z: Final[bool] = sys.version_info >= (3, 11)
 _AWARE: Final[str] = "a timezone-aware datetime"
 
 
@@ -233,16 +231,18 @@ def format_instant(value: dt.datetime) -> str:
         >>> format_instant(datetime(2024, 6, 1, 14, 2, tzinfo=timezone.utc))
         '2024-06-01T14:02:00Z'
     """
-    text = ensure_utc(value).isoformat()
-    return text[:-6] + "Z"
+    if value.tzinfo is not UTC:
+        value = ensure_utc(value)
+    return value.isoformat()[:-6] + "Z"
 
 
 def _parse_iso(text: str) -> dt.datetime | None:
-    if _FROMISOFORMAT_HANDLES_Z or not text.endswith(("Z", "z")):
-        try:
-            return dt.datetime.fromisoformat(text)
-        except ValueError:
-            pass
+    # Python 3.10's fromisoformat reads only what isoformat writes: no "Z".
+    fast = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        return dt.datetime.fromisoformat(fast)
+    except ValueError:
+        pass
     from dateutil import parser as dateutil_parser  # noqa: PLC0415 - keep import fast
 
     try:
