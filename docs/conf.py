@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import inspect
 import re
 import sys
 from importlib import metadata
@@ -55,8 +56,6 @@ myst_heading_anchors = 3
 
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
-autodoc_preserve_defaults = True
-autodoc_default_options = {"show-inheritance": True}
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 napoleon_use_rtype = False
@@ -146,6 +145,9 @@ def _public_reexport(
     if not candidates:
         return None
     node["reftarget"] = candidates[0]
+    for text in list(contnode.findall(nodes.Text)):
+        if text.astext() == match[0]:
+            text.parent.replace(text, nodes.Text(candidates[0]))
     resolved: nodes.Element | None = domain.resolve_xref(
         env,
         node["refdoc"],
@@ -156,6 +158,34 @@ def _public_reexport(
         contnode,
     )
     return resolved
+
+
+def _public_names() -> dict[str, str]:
+    """Map ``incidentkit._private.Name`` to where the docs describe ``Name``."""
+    found: dict[str, str] = {}
+    for module_name, module in sorted(sys.modules.items(), reverse=True):
+        if not module_name.startswith("incidentkit") or "._" in module_name:
+            continue
+        for name in getattr(module, "__all__", ()):
+            home = getattr(getattr(module, name, None), "__module__", None)
+            qualname = getattr(getattr(module, name, None), "__qualname__", name)
+            if isinstance(home, str) and _PRIVATE_MODULE.fullmatch(home):
+                found.setdefault(f"{home}.{qualname}", f"{module_name}.{name}")
+    return found
+
+
+def _public_types(
+    _app: Sphinx,
+    _what: str,
+    _name: str,
+    _obj: object,
+    _options: object,
+    lines: list[str],
+) -> None:
+    # Napoleon writes attribute types from the annotations, which name the
+    # private module a re-exported class is defined in.
+    public = _public_names()
+    lines[:] = [_PRIVATE.sub(lambda m: public.get(m[0], m[0]), line) for line in lines]
 
 
 def _reexported_data_doc(
@@ -179,6 +209,59 @@ def _reexported_data_doc(
 
 
 _PRIVATE_MODULE = re.compile(r"incidentkit\._\w+")
+
+
+class _Named:
+    """A default value shown by the name of the constant it is."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def _constant_names() -> dict[int, str]:
+    names: dict[int, str] = {}
+    for module_name, module in sorted(sys.modules.items()):
+        if module_name != "incidentkit" and not module_name.startswith("incidentkit."):
+            continue
+        for name, value in vars(module).items():
+            if name.isupper() and not isinstance(value, (str, int, float, bool)):
+                names.setdefault(id(value), name)
+    return names
+
+
+def _named_defaults(
+    _app: Sphinx,
+    what: str,
+    _name: str,
+    obj: Any,
+    _options: object,
+    signature: str | None,
+    return_annotation: str | None,
+) -> tuple[str, str | None] | None:
+    # A default such as DEFAULT_POLICIES would otherwise be shown as its whole
+    # repr, which is unreadable (and not even parseable as a signature).
+    if what != "function" or signature is None:
+        return None
+    constants = _constant_names()
+    try:
+        parameters = inspect.signature(obj).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if not any(id(p.default) in constants for p in parameters):
+        return None
+    shown = [
+        p.replace(
+            annotation=inspect.Parameter.empty,
+            default=_Named(constants[id(p.default)])
+            if id(p.default) in constants
+            else p.default,
+        )
+        for p in parameters
+    ]
+    return str(inspect.Signature(shown)), return_annotation
 
 
 # -- Generated pages -----------------------------------------------------------------
@@ -223,4 +306,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _write_generated)
     app.connect("missing-reference", _public_reexport, priority=400)
     app.connect("autodoc-process-docstring", _reexported_data_doc)
+    app.connect("autodoc-process-docstring", _public_types)
+    app.connect("autodoc-process-signature", _named_defaults)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
