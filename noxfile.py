@@ -84,6 +84,9 @@ def typing(session: nox.Session) -> None:
 
 
 def _pytest(session: nox.Session, *extra: str) -> None:
+    # Parallel mode: every run writes its own .coverage.<session>.<host>.<pid>.* file.
+    for stale in ROOT.glob(f".coverage.{session.name}.*"):
+        stale.unlink()
     env = {"COVERAGE_FILE": str(ROOT / f".coverage.{session.name}")}
     session.run(
         "coverage", "run", "-m", "pytest", *extra, *session.posargs, env=env
@@ -91,7 +94,6 @@ def _pytest(session: nox.Session, *extra: str) -> None:
     session.run(
         "coverage",
         "run",
-        "--append",
         "-m",
         "pytest",
         "--doctest-modules",

@@ -293,12 +293,12 @@ def to_utc(value: dt.datetime) -> dt.datetime:
 
 
 def to_utc_optional(value: dt.datetime | None) -> dt.datetime | None:
-    """Like `to_utc`, passing `None` through."""
+    """Like `to_utc`, passing ``None`` through."""
     return None if value is None else to_utc(value)
 
 
 def check_aware(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Validate that *value* is an aware datetime (or `None` for optional fields)."""
+    """Validate that *value* is an aware datetime (or ``None`` for optional fields)."""
     if value is None and attribute.default is None:
         return
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:

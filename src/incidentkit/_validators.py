@@ -34,7 +34,7 @@ def text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> N
 def optional_text(
     _instance: object, attribute: attrs.Attribute[Any], value: object
 ) -> None:
-    """Like `text`, but `None` is allowed."""
+    """Like `text`, but ``None`` is allowed."""
     if value is not None and (not isinstance(value, str) or not value.strip()):
         raise ValidationError.for_field(
             attribute.name, "a non-empty string or None", value

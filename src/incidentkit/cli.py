@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Run the ``incidentkit`` command line.
 
     Args:
-        argv: The arguments, without the program name; `sys.argv` when `None`.
+        argv: The arguments, without the program name; `sys.argv` when ``None``.
 
     Returns:
         The exit status.

@@ -283,10 +283,10 @@ class Incident:
 
         Args:
             role: The role.
-            at: An instant, or `None` for now.
+            at: An instant, or ``None`` for now.
 
         Returns:
-            The person, or `None`.
+            The person, or ``None``.
         """
         return holder_of(self.roles, role, at)
 
@@ -298,7 +298,7 @@ class Incident:
             name: Such as ``"mitigated_at"``.
 
         Returns:
-            Its value, or `None` when not reached.
+            Its value, or ``None`` when not reached.
 
         Raises:
             ValidationError: If *name* is not a milestone.
@@ -354,7 +354,7 @@ class Incident:
         Raises:
             RoleConflict: If somebody holds the role already (use `hand_off`).
         """
-        at = self._check_open("assign a role", at)
+        at = self._check_open("assign a role on", at)
         current = self.holder(role)
         if current is not None:
             raise RoleConflict(role.name, current, person)
@@ -384,7 +384,7 @@ class Incident:
         Raises:
             ValidationError: If nobody holds the role, or *to* holds it already.
         """
-        at = self._check_open("hand off a role", at)
+        at = self._check_open("hand off a role on", at)
         current = self.holder(role)
         if current is None:
             raise ValidationError.for_field(
@@ -420,7 +420,7 @@ class Incident:
         Raises:
             ValidationError: If nobody holds the role, or it is the commander's.
         """
-        at = self._check_open("relieve a role", at)
+        at = self._check_open("relieve a role on", at)
         if role == Role.INCIDENT_COMMANDER:
             raise ValidationError.for_field(
                 "role",

@@ -118,7 +118,7 @@ class RoleAssignment:
         role: The role.
         person: Who holds it.
         assumed_at: When they took it.
-        relieved_at: When they handed it on, or `None` while they hold it.
+        relieved_at: When they handed it on, or ``None`` while they hold it.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -206,10 +206,10 @@ def holder_of(
     Args:
         assignments: The assignments to search.
         role: The role.
-        at: An instant, or `None` for the current holder.
+        at: An instant, or ``None`` for the current holder.
 
     Returns:
-        The person, or `None` when nobody holds it.
+        The person, or ``None`` when nobody holds it.
     """
     for assignment in assignments:
         if assignment.role != role:

@@ -150,10 +150,6 @@ def _structure_date(value: object, _: type) -> dt.date:
         raise _shape("a date such as '2024-06-01'", value) from None
 
 
-def _is_enum(cls: Any) -> bool:
-    return isinstance(cls, type) and issubclass(cls, enum.Enum)
-
-
 def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
     try:
         return cls(value)
@@ -236,7 +232,7 @@ def make_converter() -> cattrs.Converter:
     c.register_unstructure_hook(dt.time, dt.time.isoformat)
     c.register_structure_hook(dt.date, _structure_date)
     c.register_unstructure_hook(dt.date, dt.date.isoformat)
-    c.register_structure_hook_func(_is_enum, _structure_enum)
+    c.register_structure_hook(enum.Enum, _structure_enum)
     c.register_unstructure_hook_func(_is_frozenset, sorted)
     c.register_structure_hook(Role, _structure_role)
     c.register_unstructure_hook(Role, lambda role: role.name)
@@ -356,7 +352,7 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
 
     Args:
         obj: Any public incidentkit value.
-        indent: Pretty-print with this indentation; compact when `None`.
+        indent: Pretty-print with this indentation; compact when ``None``.
 
     Returns:
         The JSON text.

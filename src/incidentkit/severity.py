@@ -370,7 +370,7 @@ class PagingDecision:
     When to page for an incident, and why.
 
     Attributes:
-        page_at: When to page (UTC), or `None` for "do not page".
+        page_at: When to page (UTC), or ``None`` for "do not page".
         reasons: Human sentences explaining the decision.
     """
 

@@ -380,11 +380,11 @@ class Timeline:
         return tuple(e for e in self.events if isinstance(e, kind))
 
     def first(self, kind: type[E]) -> E | None:
-        """Return the earliest event of type *kind*, or `None`."""
+        """Return the earliest event of type *kind*, or ``None``."""
         return next((e for e in self.events if isinstance(e, kind)), None)
 
     def last(self, kind: type[E]) -> E | None:
-        """Return the latest event of type *kind*, or `None`."""
+        """Return the latest event of type *kind*, or ``None``."""
         return next((e for e in reversed(self.events) if isinstance(e, kind)), None)
 
     def between(
@@ -394,8 +394,8 @@ class Timeline:
         Return the events from *start* (inclusive) up to *end* (exclusive).
 
         Args:
-            start: The first instant, or `None` for the beginning.
-            end: The instant to stop before, or `None` for the end.
+            start: The first instant, or ``None`` for the beginning.
+            end: The instant to stop before, or ``None`` for the end.
 
         Returns:
             A timeline of those events.
