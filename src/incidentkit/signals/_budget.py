@@ -1,0 +1,453 @@
+"""Error-budget burn-rate alerting: multiwindow, multi-burn-rate (SRE Workbook)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Final
+
+import attrs
+
+from incidentkit._time import ensure_utc, format_instant
+from incidentkit.errors import ValidationError
+from incidentkit.findings import Finding, Level
+
+from ._checks import check_fraction, check_positive, check_positive_timedelta
+from ._decision import Decision, Urgency, WindowValue, format_duration
+from ._state import AlertPolicy, AlertTracker, Condition
+from ._windows import RollingCounts, WindowCounts
+
+
+__all__ = [
+    "WORKBOOK_BUDGET_RULES",
+    "BudgetRule",
+    "BurnPolicy",
+    "BurnWindow",
+    "ErrorBudgetEvaluator",
+]
+
+_H: Final[dt.timedelta] = dt.timedelta(hours=1)
+_Fired = tuple["BurnWindow", WindowCounts, WindowCounts]
+_THIRTY_DAYS: Final[dt.timedelta] = dt.timedelta(days=30)
+
+
+@attrs.frozen
+class BudgetRule:
+    """
+    A burn-rate rule stated as a share of the budget spent within a window.
+
+    Attributes:
+        fraction: Share of the period's budget that, spent within *long*, fires.
+        long: The long window.
+        short: The short window that confirms the burn is still going on.
+        urgency: Page or ticket.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> from incidentkit.signals import BudgetRule
+        >>> rule = BudgetRule(0.02, timedelta(hours=1), timedelta(minutes=5))
+        >>> rule.burn_rate(timedelta(days=30))
+        14.4
+    """
+
+    fraction: float = attrs.field(validator=check_fraction)
+    long: dt.timedelta = attrs.field(validator=check_positive_timedelta)
+    short: dt.timedelta = attrs.field(validator=check_positive_timedelta)
+    urgency: Urgency = Urgency.PAGE
+
+    def burn_rate(self, period: dt.timedelta) -> float:
+        """Return ``fraction * period / long`` (Sloth's ``getBurnRateFactor``)."""
+        return round(self.fraction * (period / self.long), 10)
+
+
+WORKBOOK_BUDGET_RULES: Final[tuple[BudgetRule, ...]] = (
+    BudgetRule(0.02, _H, dt.timedelta(minutes=5), Urgency.PAGE),
+    BudgetRule(0.05, 6 * _H, dt.timedelta(minutes=30), Urgency.PAGE),
+    BudgetRule(0.10, 24 * _H, 2 * _H, Urgency.TICKET),
+    BudgetRule(0.10, 72 * _H, 6 * _H, Urgency.TICKET),
+)
+"""SRE Workbook ch. 5, Table 5-8 and the listed rules: 2 %/1 h and 5 %/6 h page,
+10 %/1 d and 10 %/3 d ticket; short windows 1/12 of the long ones."""
+
+
+@attrs.frozen
+class BurnWindow:
+    """
+    One multiwindow rule: both windows must burn faster than *burn_rate*.
+
+    Attributes:
+        long: The long window (precision).
+        short: The short window (fast reset).
+        burn_rate: The burn-rate threshold.
+        urgency: Page or ticket.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> from incidentkit.signals import BurnWindow
+        >>> BurnWindow(timedelta(hours=1), timedelta(minutes=5), 14.4).label
+        'page 14.4x over 1h and 5m'
+    """
+
+    long: dt.timedelta = attrs.field(validator=check_positive_timedelta)
+    short: dt.timedelta = attrs.field(validator=check_positive_timedelta)
+    burn_rate: float = attrs.field(validator=check_positive)
+    urgency: Urgency = Urgency.PAGE
+
+    @property
+    def label(self) -> str:
+        """A name such as ``"page 14.4x over 1h and 5m"``."""
+        return (
+            f"{self.urgency.value} {self.burn_rate:g}x over "
+            f"{format_duration(self.long)} and {format_duration(self.short)}"
+        )
+
+    def budget_consumed(self, period: dt.timedelta) -> float:
+        """Share of the budget spent when it fires: ``burn_rate * long / period``."""
+        return self.burn_rate * (self.long / period)
+
+
+def _workbook_windows(self: BurnPolicy) -> tuple[BurnWindow, ...]:
+    return derive_windows(self.period, WORKBOOK_BUDGET_RULES)
+
+
+def derive_windows(
+    period: dt.timedelta, rules: tuple[BudgetRule, ...]
+) -> tuple[BurnWindow, ...]:
+    """Turn budget rules into burn-rate windows for *period*."""
+    return tuple(
+        BurnWindow(rule.long, rule.short, rule.burn_rate(period), rule.urgency)
+        for rule in rules
+    )
+
+
+@attrs.frozen
+class BurnPolicy:
+    """
+    Multiwindow, multi-burn-rate alerting rules for an SLO period.
+
+    The default windows are the SRE Workbook's (ch. 5 "Alerting on SLOs",
+    approach 6): page at 14.4x over 1 h and 5 m or 6x over 6 h and 30 m, ticket
+    at 3x over 1 d and 2 h or 1x over 3 d and 6 h.  For another period they are
+    derived from the same budget fractions (``burn = fraction * period / long``),
+    so a 28-day period gives 13.44 / 5.6 / 2.8 / 0.933.
+
+    Attributes:
+        period: The SLO period (default 30 days).
+        windows: The rules.
+        min_events: Rules whose long window holds fewer events are not
+            evaluated (`None`: always evaluate, as the Workbook does).
+
+    Example:
+        >>> from datetime import timedelta
+        >>> from incidentkit.signals import BurnPolicy
+        >>> [w.burn_rate for w in BurnPolicy().windows]
+        [14.4, 6.0, 3.0, 1.0]
+        >>> [w.burn_rate for w in BurnPolicy(period=timedelta(days=28)).windows]
+        [13.44, 5.6, 2.8, 0.9333333333]
+    """
+
+    period: dt.timedelta = attrs.field(
+        default=_THIRTY_DAYS, validator=check_positive_timedelta
+    )
+    windows: tuple[BurnWindow, ...] = attrs.field(
+        default=attrs.Factory(_workbook_windows, takes_self=True)
+    )
+    min_events: int | None = None
+
+    @classmethod
+    def from_budget(
+        cls, period: dt.timedelta, rules: tuple[BudgetRule, ...] = WORKBOOK_BUDGET_RULES
+    ) -> BurnPolicy:
+        """
+        Build the windows from budget fractions for *period*.
+
+        Args:
+            period: The SLO period.
+            rules: Budget rules; the Workbook's by default.
+
+        Returns:
+            The policy.
+
+        Example:
+            >>> from datetime import timedelta
+            >>> from incidentkit.signals import BurnPolicy
+            >>> BurnPolicy.from_budget(timedelta(days=7)).windows[0].burn_rate
+            3.36
+        """
+        return cls(period=period, windows=derive_windows(period, rules))
+
+    def validate(self, objective: float) -> tuple[Finding, ...]:
+        """
+        Report rules that can never fire and where one failure fires a rule.
+
+        A rule can fire only if ``burn_rate * (1 - objective) < 1``; a single bad
+        event trips it unless its long window holds at least
+        ``1 / (burn_rate * (1 - objective))`` events (SRE Workbook ch. 5 on
+        low-traffic services).
+
+        Args:
+            objective: The SLO, e.g. 0.999.
+
+        Returns:
+            Findings: errors for impossible rules, warnings for bad windows,
+            information about the single-failure floor.
+
+        Example:
+            >>> from incidentkit.signals import BurnPolicy
+            >>> findings = BurnPolicy().validate(0.999)
+            >>> findings[0].message[:40]
+            'Below 70 requests per 1h, a single failu'
+            >>> findings[0].subject
+            'page 14.4x over 1h and 5m'
+
+            >>> BurnPolicy().validate(0.90)[0].code
+            'burn-rule-never-fires'
+        """
+        _check_objective(objective)
+        budget = 1.0 - objective
+        findings: list[Finding] = []
+        for window in self.windows:
+            threshold = window.burn_rate * budget
+            if window.short >= window.long:
+                findings.append(
+                    Finding(
+                        "burn-short-window-not-shorter",
+                        f"The short window {format_duration(window.short)} should be "
+                        f"shorter than the long one (the Workbook uses 1/12).",
+                        Level.WARNING,
+                        window.label,
+                    )
+                )
+            if threshold >= 1.0:
+                findings.append(
+                    Finding(
+                        "burn-rule-never-fires",
+                        f"At a {objective:.4g} objective the {window.label} rule needs "
+                        f"an error ratio of {threshold:.0%}, which is impossible.",
+                        Level.ERROR,
+                        window.label,
+                    )
+                )
+                continue
+            floor = math.ceil(1.0 / threshold - 1e-9)
+            findings.append(
+                Finding(
+                    "single-failure-fires",
+                    f"Below {floor} requests per {format_duration(window.long)}, a "
+                    f"single failure fires the {window.label} rule.",
+                    Level.INFO,
+                    window.label,
+                )
+            )
+        return tuple(findings)
+
+
+def _check_objective(objective: object) -> None:
+    if (
+        isinstance(objective, bool)
+        or not isinstance(objective, (int, float))
+        or not 0 < objective < 1
+    ):
+        raise ValidationError.for_field(
+            "objective", "a fraction strictly between 0 and 1, like 0.999", objective
+        )
+
+
+def _counts_for(self: ErrorBudgetEvaluator) -> RollingCounts:
+    longest = max((w.long for w in self.burn.windows), default=_H)
+    slot = dt.timedelta(minutes=1)
+    return RollingCounts(slot=slot, slots=-(-longest // slot))
+
+
+@attrs.define
+class ErrorBudgetEvaluator:
+    """
+    Alert on error-budget burn over exact, event-weighted rolling windows.
+
+    Bad events are explicit failures, implicit failures (wrong content) and
+    policy failures (too slow), all counted against one budget
+    ``1 - objective``.  The burn rate of a window is its error ratio over the
+    budget; a rule fires when both its windows burn faster than its threshold.
+
+    Attributes:
+        objective: The SLO, e.g. 0.999.
+        burn: The burn-rate rules.
+        alerting: Debounce and no-data policy.
+        name: The signal name in decisions.
+        counts: The rolling counts (one-minute slots up to the longest window).
+        tracker: The alert state machine.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from incidentkit.signals import ErrorBudgetEvaluator
+        >>> errors = ErrorBudgetEvaluator(0.999)
+        >>> t0 = datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
+        >>> errors.record(t0, good=1000)
+        >>> errors.record(t0 + timedelta(minutes=2), explicit=100)
+        >>> d = errors.evaluate(t0 + timedelta(minutes=2))
+        >>> d.state.value, d.urgency.value, d.rule
+        ('firing', 'page', 'page 14.4x over 1h and 5m')
+    """
+
+    objective: float = attrs.field(validator=check_fraction)
+    burn: BurnPolicy = attrs.field(factory=BurnPolicy)
+    alerting: AlertPolicy = attrs.field(factory=AlertPolicy)
+    name: str = "errors"
+    counts: RollingCounts = attrs.field(
+        default=attrs.Factory(_counts_for, takes_self=True)
+    )
+    tracker: AlertTracker = attrs.field(
+        default=attrs.Factory(lambda self: AlertTracker(self.alerting), takes_self=True)
+    )
+    urgency: Urgency | None = None
+
+    def record(
+        self,
+        at: dt.datetime,
+        *,
+        good: float = 0.0,
+        explicit: float = 0.0,
+        implicit: float = 0.0,
+        policy: float = 0.0,
+    ) -> None:
+        """
+        Count requests at *at* (zero counts still say the source is alive).
+
+        Args:
+            at: When (aware).
+            good: Good requests.
+            explicit: Explicit failures.
+            implicit: Implicit failures.
+            policy: Policy failures (too slow).
+        """
+        self.counts.add(
+            at, good=good, explicit=explicit, implicit=implicit, policy=policy
+        )
+
+    @property
+    def objective_text(self) -> str:
+        """The objective in words, e.g. ``"99.9% good over 30d"``."""
+        period = format_duration(self.burn.period)
+        return f"{self.objective * 100:.6g}% good over {period}"
+
+    def evaluate(self, now: dt.datetime) -> Decision:
+        """
+        Evaluate every burn-rate rule at *now* and advance the alert state.
+
+        Args:
+            now: The evaluation time (aware).
+
+        Returns:
+            The decision.
+        """
+        now = ensure_utc(now, field="now")
+        previous = self.tracker.state
+        budget = 1.0 - self.objective
+        values, fired, evaluable = self._measure(now, budget)
+        condition, reasons = self._condition(now, budget, values, fired, evaluable)
+        if fired:
+            self.urgency = fired[0][0].urgency
+        state = self.tracker.update(condition, now)
+        if not state.is_alerting:
+            self.urgency = None
+        deciding = self._deciding(fired)
+        burn = _burn(self.counts.counts(now, deciding.long), budget)
+        return Decision(
+            signal=self.name,
+            state=state,
+            previous=previous,
+            evaluated_at=now,
+            urgency=self.urgency,
+            objective=self.objective_text,
+            rule=fired[0][0].label if fired else None,
+            windows=values,
+            thresholds={w.label: w.burn_rate for w in self.burn.windows},
+            budget_consumed=burn * (deciding.long / self.burn.period),
+            time_to_exhaustion=self.burn.period / burn if burn > 0 else None,
+            reasons=reasons,
+        )
+
+    def _measure(
+        self, now: dt.datetime, budget: float
+    ) -> tuple[tuple[WindowValue, ...], list[_Fired], int]:
+        values: list[WindowValue] = []
+        fired: list[_Fired] = []
+        evaluable = 0
+        seen: set[dt.timedelta] = set()
+        for window in self.burn.windows:
+            long = self.counts.counts(now, window.long)
+            short = self.counts.counts(now, window.short)
+            for counts in (long, short):
+                if counts.window not in seen:
+                    seen.add(counts.window)
+                    values.append(_value(counts, budget))
+            if self.burn.min_events is not None and long.total < self.burn.min_events:
+                continue
+            evaluable += 1
+            if (
+                _burn(long, budget) > window.burn_rate
+                and _burn(short, budget) > window.burn_rate
+            ):
+                fired.append((window, long, short))
+        return tuple(values), fired, evaluable
+
+    def _condition(
+        self,
+        now: dt.datetime,
+        budget: float,
+        values: tuple[WindowValue, ...],
+        fired: list[_Fired],
+        evaluable: int,
+    ) -> tuple[Condition, tuple[str, ...]]:
+        last = self.counts.last_seen
+        if last is None or now - last > self.alerting.stale_after:
+            since = "" if last is None else f" since {format_instant(last)}"
+            return Condition.NO_DATA, (f"no data received{since}",)
+        if not evaluable:
+            return Condition.INSUFFICIENT_DATA, (
+                f"fewer than {self.burn.min_events} requests in every long window",
+            )
+        if fired:
+            window, long, short = fired[0]
+            reason = (
+                f"error budget burning {_burn(long, budget):.1f}x over "
+                f"{format_duration(window.long)} and {_burn(short, budget):.1f}x over "
+                f"{format_duration(window.short)} (threshold {window.burn_rate:g}x; "
+                f"{long.bad:g} of {long.total:g} requests bad in "
+                f"{format_duration(window.long)})"
+            )
+            return Condition.BREACH, (reason,)
+        first = values[0]
+        if first.events == 0:
+            reason = (
+                f"no requests in the last {first.label} (zero traffic, not missing "
+                "data): no budget burnt"
+            )
+            return Condition.CLEAR, (reason,)
+        reason = (
+            f"error budget burning {first.burn_rate or 0.0:.1f}x over {first.label}, "
+            "below every rule"
+        )
+        return Condition.CLEAR, (reason,)
+
+    def _deciding(self, fired: list[_Fired]) -> BurnWindow:
+        if fired:
+            return fired[0][0]
+        return max(self.burn.windows, key=lambda w: w.long)
+
+
+def _burn(counts: WindowCounts, budget: float) -> float:
+    ratio = counts.error_ratio
+    return 0.0 if ratio is None else ratio / budget
+
+
+def _value(counts: WindowCounts, budget: float) -> WindowValue:
+    ratio = counts.error_ratio
+    return WindowValue(
+        label=format_duration(counts.window),
+        window=counts.window,
+        value=ratio,
+        events=counts.total,
+        coverage=counts.coverage,
+        burn_rate=None if ratio is None else ratio / budget,
+    )

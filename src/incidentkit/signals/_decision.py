@@ -1,0 +1,209 @@
+"""The explained outcome of one signal evaluation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+
+import attrs
+
+from incidentkit._time import format_instant
+
+
+__all__ = ["Decision", "SignalState", "Urgency", "WindowValue", "format_duration"]
+
+
+class SignalState(enum.Enum):
+    """
+    The alert state of a signal (Prometheus rule states plus explicit no-data).
+
+    Example:
+        >>> from incidentkit.signals import SignalState
+        >>> SignalState("firing").is_alerting
+        True
+    """
+
+    OK = "ok"
+    """Evaluated and healthy."""
+    PENDING = "pending"
+    """Breaching, but not yet often enough to fire (debounce)."""
+    FIRING = "firing"
+    """Alerting."""
+    RECOVERING = "recovering"
+    """Was firing; the condition cleared and is being confirmed."""
+    NO_DATA = "no_data"
+    """Nothing arrived (or it is stale): unknown, not healthy."""
+    INSUFFICIENT_DATA = "insufficient_data"
+    """Data arrives but too little to judge (sparse traffic, short history)."""
+
+    @property
+    def is_alerting(self) -> bool:
+        """True for `FIRING` and `RECOVERING`: an alert is open."""
+        return self in {SignalState.FIRING, SignalState.RECOVERING}
+
+
+class Urgency(enum.Enum):
+    """
+    How a firing signal should reach people (SRE Workbook ch. 5: page or ticket).
+
+    Example:
+        >>> from incidentkit.signals import Urgency
+        >>> Urgency.PAGE.value
+        'page'
+    """
+
+    PAGE = "page"
+    """Wake somebody up: the budget or the service is in danger now."""
+    TICKET = "ticket"
+    """Needs attention within working hours."""
+
+
+@attrs.frozen
+class WindowValue:
+    """
+    One measured value a decision was based on.
+
+    Attributes:
+        label: What it is, for example ``"1h"`` or ``"p99 ok"``.
+        window: The window it was measured over.
+        value: The measurement (a ratio, seconds, requests per second,
+            utilisation), or `None` when there was nothing to measure.
+        events: How many events it was computed from.
+        coverage: Share of the window with data, in ``[0, 1]``.
+        burn_rate: The error-budget burn rate, for error windows.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> from incidentkit.signals import WindowValue
+        >>> WindowValue("5m", timedelta(minutes=5), 0.02, 1000.0, 1.0, 20.0).burn_rate
+        20.0
+    """
+
+    label: str
+    window: dt.timedelta
+    value: float | None
+    events: float = 0.0
+    coverage: float = 1.0
+    burn_rate: float | None = None
+
+
+def _as_dict(value: Mapping[str, float]) -> dict[str, float]:
+    return dict(value)
+
+
+@attrs.frozen
+class Decision:
+    """
+    What an evaluator decided, and everything it was based on.
+
+    Attributes:
+        signal: ``"latency"``, ``"traffic"``, ``"errors"`` or ``"saturation"``
+            (or a name of the caller's choosing).
+        state: The state now.
+        previous: The state before this evaluation.
+        evaluated_at: The evaluation time.
+        urgency: Page or ticket while alerting, else `None`.
+        objective: What is being protected, e.g. ``"99.9% good over 30d"``;
+            notifications for one objective are de-duplicated together.
+        rule: The rule that fired, if any.
+        windows: The measured values.
+        thresholds: The thresholds they were compared with, by name.
+        budget_consumed: Share of the period's error budget the deciding window
+            consumed, for error budgets.
+        time_to_exhaustion: When the budget or resource runs out at the current
+            rate, if it is being consumed.
+        headroom: Traffic multiple the most constrained resource can take
+            before reaching its target utilisation.
+        accuracy: Relative accuracy of the quantiles used, if any.
+        reasons: Human sentences, most important first.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from incidentkit.signals import Decision, SignalState
+        >>> d = Decision("errors", SignalState.OK, SignalState.OK,
+        ...              datetime(2024, 6, 1, tzinfo=timezone.utc),
+        ...              reasons=("error budget burning 0.2x over 1h",))
+        >>> d.changed
+        False
+        >>> d.explain()
+        'errors is ok at 2024-06-01T00:00:00Z: error budget burning 0.2x over 1h.'
+
+    """
+
+    signal: str
+    state: SignalState
+    previous: SignalState
+    evaluated_at: dt.datetime
+    urgency: Urgency | None = None
+    objective: str = ""
+    rule: str | None = None
+    windows: tuple[WindowValue, ...] = ()
+    thresholds: Mapping[str, float] = attrs.field(factory=dict, converter=_as_dict)
+    budget_consumed: float | None = None
+    time_to_exhaustion: dt.timedelta | None = None
+    headroom: float | None = None
+    accuracy: float | None = None
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """True when this evaluation moved the signal to another state."""
+        return self.state is not self.previous
+
+    def explain(self) -> str:
+        """
+        Return a short paragraph saying what was decided and why.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from incidentkit.signals import Decision, SignalState, Urgency
+            >>> Decision("latency", SignalState.FIRING, SignalState.PENDING,
+            ...          datetime(2024, 6, 1, tzinfo=timezone.utc), Urgency.PAGE,
+            ...          reasons=("p99 1.8s is above 1s",)).explain()[:50]
+            'latency is firing (page) at 2024-06-01T00:00:00Z, '
+        """
+        head = f"{self.signal} is {self.state.value}"
+        if self.urgency is not None and self.state.is_alerting:
+            head += f" ({self.urgency.value})"
+        head += f" at {format_instant(self.evaluated_at)}"
+        if self.changed:
+            head += f", was {self.previous.value}"
+        parts = list(self.reasons)
+        if self.budget_consumed is not None and self.budget_consumed > 0:
+            parts.append(f"{self.budget_consumed:.1%} of the error budget consumed")
+        if self.time_to_exhaustion is not None:
+            parts.append(
+                f"exhausted in {format_duration(self.time_to_exhaustion)} at this rate"
+            )
+        if self.accuracy is not None:
+            parts.append(f"quantiles within {self.accuracy:.0%}")
+        body = "; ".join(parts)
+        return f"{head}: {body}." if body else f"{head}."
+
+
+def format_duration(value: dt.timedelta) -> str:
+    """
+    Format a duration compactly: ``5m``, ``1h``, ``1h30m``, ``3d``, ``52s``.
+
+    Args:
+        value: The duration.
+
+    Returns:
+        The text, rounded down to whole seconds.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> from incidentkit.signals import format_duration
+        >>> format_duration(timedelta(hours=26, minutes=5))
+        '1d2h5m'
+    """
+    seconds = int(value.total_seconds())
+    if seconds <= 0:
+        return "0s"
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        amount, seconds = divmod(seconds, size)
+        if amount:
+            parts.append(f"{amount}{unit}")
+    return "".join(parts)

@@ -1,0 +1,377 @@
+"""Alert states and noise control: debounce, hysteresis, keep-firing, no data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+from incidentkit._time import ensure_utc
+from incidentkit.errors import ValidationError
+
+from ._checks import (
+    check_non_negative_timedelta,
+    check_positive_int,
+    check_positive_timedelta,
+)
+from ._decision import Decision, SignalState, Urgency
+
+
+__all__ = [
+    "AlertPolicy",
+    "AlertTracker",
+    "Condition",
+    "NoDataPolicy",
+    "Notification",
+    "NotificationKind",
+    "Notifier",
+]
+
+
+class NoDataPolicy(enum.Enum):
+    """
+    What a signal without data reports (Grafana's and Datadog's options).
+
+    Example:
+        >>> from incidentkit.signals import NoDataPolicy
+        >>> NoDataPolicy("keep_last")
+        <NoDataPolicy.KEEP_LAST: 'keep_last'>
+    """
+
+    NO_DATA = "no_data"
+    """Report `SignalState.NO_DATA` (the default: missing data is not health)."""
+    OK = "ok"
+    """Treat missing data as healthy (for signals that go quiet when idle)."""
+    ALERTING = "alerting"
+    """Treat missing data as a breach."""
+    KEEP_LAST = "keep_last"
+    """Keep the last state."""
+
+
+class Condition(enum.Enum):
+    """
+    What one evaluation saw, before debouncing.
+
+    Example:
+        >>> from incidentkit.signals import Condition
+        >>> Condition.HOLD.value
+        'hold'
+    """
+
+    BREACH = "breach"
+    """Past the firing threshold."""
+    HOLD = "hold"
+    """Between the clear and the firing threshold (hysteresis band)."""
+    CLEAR = "clear"
+    """Below the clear threshold."""
+    NO_DATA = "no_data"
+    """No fresh data."""
+    INSUFFICIENT_DATA = "insufficient_data"
+    """Too little data to judge."""
+
+
+@attrs.frozen
+class AlertPolicy:
+    """
+    How evaluations become alert states.
+
+    Defaults fire on the first breach and clear on the first clean evaluation,
+    which is what the SRE Workbook's multiwindow burn-rate rules expect (their
+    short window already provides a fast reset; ch. 5 advises against duration
+    clauses). Raise *breaches*/*of_last* for noisy signals: k of the last n
+    evaluations, not a timer that a single miss resets (prometheus#7595).
+
+    Attributes:
+        breaches: Breaching evaluations (k) needed to fire...
+        of_last: ...among the last n evaluations.
+        clear_after: Clean evaluations needed to go from recovering to OK.
+        keep_firing_for: Stay firing this long after the condition clears
+            (Prometheus ``keep_firing_for``).
+        no_data: What to report when data is missing or stale.
+        stale_after: Data older than this is missing (Prometheus' 5 m lookback).
+
+    Example:
+        >>> from incidentkit.signals import AlertPolicy
+        >>> AlertPolicy(breaches=3, of_last=5).of_last
+        5
+    """
+
+    breaches: int = attrs.field(default=1, validator=check_positive_int)
+    of_last: int = attrs.field(default=1, validator=check_positive_int)
+    clear_after: int = attrs.field(default=1, validator=check_positive_int)
+    keep_firing_for: dt.timedelta = attrs.field(
+        default=dt.timedelta(0), validator=check_non_negative_timedelta
+    )
+    no_data: NoDataPolicy = NoDataPolicy.NO_DATA
+    stale_after: dt.timedelta = attrs.field(
+        default=dt.timedelta(minutes=5), validator=check_positive_timedelta
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.breaches > self.of_last:
+            raise ValidationError.for_field(
+                "breaches", f"at most of_last ({self.of_last})", self.breaches
+            )
+
+
+@attrs.define
+class AlertTracker:
+    """
+    The state machine of one signal: feed it conditions, read the state.
+
+    ``OK/PENDING -> FIRING`` when k of the last n evaluations breached;
+    ``FIRING -> RECOVERING`` when it clears (after *keep_firing_for*);
+    ``RECOVERING -> OK`` after *clear_after* clean evaluations;
+    ``RECOVERING -> FIRING`` on a new breach.  A `Condition.HOLD` keeps an open
+    alert open and counts as no breach otherwise.
+
+    Attributes:
+        policy: The debounce and no-data policy.
+        state: The current state.
+        history: Breach flags of the last evaluations (newest last).
+        clean: Consecutive clean evaluations while recovering.
+        clear_since: When the condition first cleared while firing.
+        evaluated_at: The last evaluation time.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from incidentkit.signals import AlertPolicy, AlertTracker, Condition
+        >>> t = AlertTracker(AlertPolicy(breaches=2, of_last=3))
+        >>> now = datetime(2024, 6, 1, tzinfo=timezone.utc)
+        >>> seen = [Condition.BREACH, Condition.CLEAR, Condition.BREACH]
+        >>> [t.update(c, now + timedelta(minutes=i)).value for i, c in enumerate(seen)]
+        ['pending', 'pending', 'firing']
+    """
+
+    policy: AlertPolicy = attrs.field(factory=AlertPolicy)
+    state: SignalState = SignalState.OK
+    history: list[bool] = attrs.field(factory=list)
+    clean: int = 0
+    clear_since: dt.datetime | None = None
+    evaluated_at: dt.datetime | None = None
+
+    def update(self, condition: Condition, now: dt.datetime) -> SignalState:
+        """
+        Advance the state machine by one evaluation and return the new state.
+
+        Args:
+            condition: What this evaluation saw.
+            now: The evaluation time (aware, not before the last one).
+
+        Returns:
+            The new state.
+
+        Raises:
+            ValidationError: If *now* is naive or earlier than the last evaluation.
+        """
+        now = ensure_utc(now, field="now")
+        if self.evaluated_at is not None and now < self.evaluated_at:
+            raise ValidationError.for_field(
+                "now", f"not before the last evaluation {self.evaluated_at}", now
+            )
+        self.evaluated_at = now
+        resolved = self._resolve_missing(condition)
+        if resolved is None:
+            return self.state
+        if self.state.is_alerting:
+            self._while_alerting(resolved, now)
+        else:
+            self._while_quiet(resolved)
+        return self.state
+
+    def _resolve_missing(self, condition: Condition) -> Condition | None:
+        if condition is Condition.INSUFFICIENT_DATA:
+            if self.state.is_alerting:
+                return Condition.HOLD
+            self._reset(SignalState.INSUFFICIENT_DATA)
+            return None
+        if condition is not Condition.NO_DATA:
+            return condition
+        policy = self.policy.no_data
+        if policy is NoDataPolicy.OK:
+            return Condition.CLEAR
+        if policy is NoDataPolicy.ALERTING:
+            return Condition.BREACH
+        if policy is NoDataPolicy.NO_DATA:
+            self._reset(SignalState.NO_DATA)
+        return None
+
+    def _reset(self, state: SignalState) -> None:
+        self.state = state
+        self.history.clear()
+        self.clean = 0
+        self.clear_since = None
+
+    def _while_alerting(self, condition: Condition, now: dt.datetime) -> None:
+        if condition is Condition.BREACH:
+            self.state = SignalState.FIRING
+            self.clean = 0
+            self.clear_since = None
+        elif condition is Condition.HOLD:
+            self.clean = 0
+        elif self.state is SignalState.FIRING:
+            if self.clear_since is None:
+                self.clear_since = now
+            if now - self.clear_since >= self.policy.keep_firing_for:
+                self.state = SignalState.RECOVERING
+                self.clean = 0
+        else:
+            self.clean += 1
+            if self.clean >= self.policy.clear_after:
+                self._reset(SignalState.OK)
+
+    def _while_quiet(self, condition: Condition) -> None:
+        self.history.append(condition is Condition.BREACH)
+        del self.history[: -self.policy.of_last]
+        breaches = sum(self.history)
+        if breaches >= self.policy.breaches:
+            self.state = SignalState.FIRING
+            self.history.clear()
+            self.clear_since = None
+        elif breaches:
+            self.state = SignalState.PENDING
+        else:
+            self.state = SignalState.OK
+
+
+class NotificationKind(enum.Enum):
+    """
+    Why a notification is sent.
+
+    Example:
+        >>> from incidentkit.signals import NotificationKind
+        >>> NotificationKind.RESOLVED.value
+        'resolved'
+    """
+
+    FIRING = "firing"
+    """A signal started alerting."""
+    ESCALATED = "escalated"
+    """An open ticket became a page."""
+    RESOLVED = "resolved"
+    """An alert that was notified has cleared."""
+    NO_DATA = "no_data"
+    """A signal lost its data."""
+
+
+@attrs.frozen
+class Notification:
+    """
+    One message to send, built from a decision.
+
+    Attributes:
+        kind: Why it is sent.
+        signal: The signal.
+        urgency: Page or ticket (for firing and escalation).
+        at: The evaluation time.
+        text: The decision's explanation.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from incidentkit.signals import Notification, NotificationKind
+        >>> n = Notification(NotificationKind.NO_DATA, "traffic", None,
+        ...                  datetime(2024, 6, 1, tzinfo=timezone.utc), "no data")
+        >>> n.kind.value
+        'no_data'
+    """
+
+    kind: NotificationKind
+    signal: str
+    urgency: Urgency | None
+    at: dt.datetime
+    text: str
+
+
+@attrs.define
+class Notifier:
+    """
+    Turn a stream of decisions into notifications on state changes only.
+
+    A signal notifies when it starts firing, when a ticket escalates to a page,
+    when a notified alert resolves, and when it loses its data; repeats and
+    flaps between firing and recovering stay silent.  A ticket is suppressed
+    while a page fires for the same objective (Alertmanager's inhibition of
+    warnings by criticals; SRE Workbook ch. 5 on alert suppression).
+
+    Attributes:
+        notified: The last notified state and urgency per signal, as
+            ``"state"`` or ``"state/urgency"``.
+        paging: Objectives with a page firing.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from incidentkit.signals import Decision, Notifier, SignalState, Urgency
+        >>> now = datetime(2024, 6, 1, tzinfo=timezone.utc)
+        >>> firing = Decision("errors", SignalState.FIRING, SignalState.OK, now,
+        ...                   Urgency.PAGE, reasons=("burning",))
+        >>> notifier = Notifier()
+        >>> [n.kind.value for n in notifier.process([firing, firing])]
+        ['firing']
+    """
+
+    notified: dict[str, str] = attrs.field(factory=dict)
+    paging: list[str] = attrs.field(factory=list)
+
+    def process(self, decisions: Iterable[Decision]) -> tuple[Notification, ...]:
+        """
+        Return the notifications these decisions call for, in order.
+
+        Args:
+            decisions: Decisions of one or more evaluations, oldest first.
+
+        Returns:
+            The notifications to send.
+        """
+        out: list[Notification] = []
+        for decision in decisions:
+            self._track_paging(decision)
+            kind = self._kind(decision)
+            if kind is None:
+                continue
+            out.append(
+                Notification(
+                    kind=kind,
+                    signal=decision.signal,
+                    urgency=decision.urgency,
+                    at=decision.evaluated_at,
+                    text=decision.explain(),
+                )
+            )
+        return tuple(out)
+
+    def _track_paging(self, decision: Decision) -> None:
+        key = decision.objective or decision.signal
+        pages = decision.state.is_alerting and decision.urgency is Urgency.PAGE
+        if pages and key not in self.paging:
+            self.paging.append(key)
+        elif (
+            not pages and key in self.paging and decision.urgency is not Urgency.TICKET
+        ):
+            self.paging.remove(key)
+
+    def _alerting(self, decision: Decision, last: str) -> NotificationKind | None:
+        urgency = decision.urgency.value if decision.urgency else ""
+        self.notified[decision.signal] = f"firing/{urgency}"
+        if not last.startswith("firing"):
+            return NotificationKind.FIRING
+        if last == "firing/ticket" and urgency == "page":
+            return NotificationKind.ESCALATED
+        return None
+
+    def _kind(self, decision: Decision) -> NotificationKind | None:
+        last = self.notified.get(decision.signal, "")
+        state = decision.state
+        key = decision.objective or decision.signal
+        if state.is_alerting:
+            if decision.urgency is Urgency.TICKET and key in self.paging:
+                return None
+            return self._alerting(decision, last)
+        if state is SignalState.NO_DATA:
+            self.notified[decision.signal] = "no_data"
+            return None if last == "no_data" else NotificationKind.NO_DATA
+        if state is SignalState.OK:
+            self.notified[decision.signal] = "ok"
+            return NotificationKind.RESOLVED if last.startswith("firing") else None
+        return None

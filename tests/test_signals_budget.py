@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from incidentkit.errors import ValidationError
+from incidentkit.findings import Level
+from incidentkit.signals import (
+    AlertPolicy,
+    AlertTracker,
+    BurnPolicy,
+    Condition,
+    ErrorBudgetEvaluator,
+    NoDataPolicy,
+    Notifier,
+    SignalState,
+    Urgency,
+)
+
+
+T0 = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+SECOND = timedelta(seconds=1)
+
+
+def test_workbook_burn_rates_for_thirty_days_and_derived_for_28() -> None:
+    assert [w.burn_rate for w in BurnPolicy().windows] == [14.4, 6.0, 3.0, 1.0]
+    derived = BurnPolicy(period=timedelta(days=28)).windows
+    assert [w.burn_rate for w in derived] == pytest.approx(
+        [13.44, 5.6, 2.8, 0.9333], 1e-4
+    )
+    assert [w.urgency for w in derived] == [Urgency.PAGE] * 2 + [Urgency.TICKET] * 2
+
+
+def test_validation_reports_rules_that_can_never_fire_at_ninety_percent() -> None:
+    findings = BurnPolicy().validate(0.90)
+    never = [f for f in findings if f.code == "burn-rule-never-fires"]
+    # 14.4 x 10 % = 144 % errors and 6 x 10 % = 60 %: only the first is impossible.
+    assert [f.subject for f in never] == ["page 14.4x over 1h and 5m"]
+    assert never[0].level is Level.ERROR
+
+
+def test_validation_reports_the_single_failure_floor_per_rule() -> None:
+    floors = [
+        f.message.split()[1]
+        for f in BurnPolicy().validate(0.999)
+        if f.code == "single-failure-fires"
+    ]
+    # 1 / (burn x 0.001): 69.4 -> 70, 166.7 -> 167, 333.3 -> 334, 1000.
+    assert floors == ["70", "167", "334", "1000"]
+
+
+def test_total_outage_at_three_nines_pages_within_about_a_minute() -> None:
+    errors = ErrorBudgetEvaluator(0.999)
+    start = T0 - timedelta(days=3)
+    for minute in range(3 * 24 * 60):  # three healthy days at 10 req/s
+        errors.record(start + timedelta(minutes=minute), good=600)
+    assert errors.evaluate(T0).state is SignalState.OK
+    fired_at = None
+    for second in range(1, 121):  # then everything fails, 10 req/s
+        now = T0 + second * SECOND
+        errors.record(now, explicit=10)
+        if second % 10 == 0:
+            decision = errors.evaluate(now)
+            if decision.state is SignalState.FIRING:
+                fired_at = second
+                break
+    # 1.44 % of an hour of traffic is 52 s of full outage.
+    assert fired_at == 60
+    assert decision.urgency is Urgency.PAGE
+    assert decision.rule == "page 14.4x over 1h and 5m"
+    assert decision.changed
+    assert "burning" in decision.explain()
+
+
+def test_zero_traffic_with_fresh_data_is_ok_not_no_data() -> None:
+    errors = ErrorBudgetEvaluator(0.999)
+    errors.record(T0)  # the source is alive but counted nothing
+    decision = errors.evaluate(T0 + timedelta(minutes=1))
+    assert decision.state is SignalState.OK
+    assert "zero traffic" in decision.reasons[0]
+
+
+def test_no_data_is_reported_as_such() -> None:
+    errors = ErrorBudgetEvaluator(0.999)
+    assert errors.evaluate(T0).state is SignalState.NO_DATA
+    errors.record(T0, good=100)
+    stale = errors.evaluate(T0 + timedelta(minutes=6))
+    assert stale.state is SignalState.NO_DATA
+    assert "no data received since" in stale.reasons[0]
+
+
+def test_min_events_turns_a_sparse_service_into_insufficient_data() -> None:
+    errors = ErrorBudgetEvaluator(0.999, burn=BurnPolicy(min_events=100))
+    errors.record(T0, explicit=1, good=5)
+    assert errors.evaluate(T0).state is SignalState.INSUFFICIENT_DATA
+
+
+def test_k_of_n_debounce_does_not_reset_on_a_single_miss() -> None:
+    tracker = AlertTracker(AlertPolicy(breaches=3, of_last=5))
+    seen = [Condition.BREACH, Condition.CLEAR, Condition.BREACH, Condition.BREACH]
+    states = [tracker.update(c, T0 + i * SECOND) for i, c in enumerate(seen)]
+    assert states == [
+        SignalState.PENDING,
+        SignalState.PENDING,
+        SignalState.PENDING,
+        SignalState.FIRING,
+    ]
+
+
+def test_keep_firing_for_then_recovering_then_ok() -> None:
+    tracker = AlertTracker(AlertPolicy(keep_firing_for=timedelta(minutes=2)))
+    tracker.update(Condition.BREACH, T0)
+    minute = timedelta(minutes=1)
+    assert tracker.update(Condition.CLEAR, T0 + minute) is SignalState.FIRING
+    assert tracker.update(Condition.CLEAR, T0 + 2 * minute) is SignalState.FIRING
+    assert tracker.update(Condition.CLEAR, T0 + 3 * minute) is SignalState.RECOVERING
+    assert tracker.update(Condition.CLEAR, T0 + 4 * minute) is SignalState.OK
+
+
+def test_hold_keeps_an_alert_open_and_does_not_start_one() -> None:
+    tracker = AlertTracker()
+    assert tracker.update(Condition.HOLD, T0) is SignalState.OK
+    tracker.update(Condition.BREACH, T0 + SECOND)
+    assert tracker.update(Condition.HOLD, T0 + 2 * SECOND) is SignalState.FIRING
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        (NoDataPolicy.NO_DATA, SignalState.NO_DATA),
+        (NoDataPolicy.OK, SignalState.RECOVERING),
+        (NoDataPolicy.ALERTING, SignalState.FIRING),
+        (NoDataPolicy.KEEP_LAST, SignalState.FIRING),
+    ],
+)
+def test_no_data_policy_decides_what_missing_data_means(
+    policy: NoDataPolicy, expected: SignalState
+) -> None:
+    tracker = AlertTracker(AlertPolicy(no_data=policy))
+    tracker.update(Condition.BREACH, T0)
+    assert tracker.update(Condition.NO_DATA, T0 + SECOND) is expected
+
+
+def test_evaluations_must_not_go_back_in_time() -> None:
+    tracker = AlertTracker()
+    tracker.update(Condition.CLEAR, T0)
+    with pytest.raises(ValidationError, match="'now' must be not before"):
+        tracker.update(Condition.CLEAR, T0 - SECOND)
+
+
+def test_breaches_cannot_exceed_the_evaluations_they_are_counted_in() -> None:
+    with pytest.raises(ValidationError, match="'breaches' must be at most of_last"):
+        AlertPolicy(breaches=4, of_last=3)
+
+
+def test_objective_must_be_a_fraction() -> None:
+    with pytest.raises(ValidationError, match="'objective' must be a number strictly"):
+        ErrorBudgetEvaluator(99.9)
+
+
+def test_a_page_suppresses_the_ticket_for_the_same_objective() -> None:
+    errors = ErrorBudgetEvaluator(0.999)
+    notifier = Notifier()
+    for minute in range(60):
+        errors.record(T0 + timedelta(minutes=minute), good=600, explicit=60)
+    first = errors.evaluate(T0 + timedelta(minutes=59))
+    sent = notifier.process([first])
+    assert [(n.kind.value, n.urgency) for n in sent] == [("firing", Urgency.PAGE)]
+    ticket = type(first)(
+        "errors-ticket",
+        SignalState.FIRING,
+        SignalState.OK,
+        first.evaluated_at,
+        Urgency.TICKET,
+        objective=first.objective,
+    )
+    assert notifier.process([first, ticket]) == ()
