@@ -79,7 +79,6 @@ def typing(session: nox.Session) -> None:
         "--verifytypes",
         "incidentkit",
         "--ignoreexternal",
-        env={"PYRIGHT_PYTHON_FORCE_VERSION": "latest"},
     )
 
 
