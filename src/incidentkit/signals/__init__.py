@@ -1,4 +1,25 @@
-"""Golden signals (being built)."""
+"""
+Golden signals: latency, traffic, errors and saturation, with explained alerts.
+
+`GoldenSignals` takes request observations and resource readings and returns
+four `Decision` values, each with its state, the numbers it was based on and a
+human explanation.  The parts are usable alone: a `LatencySketch` for
+mergeable relative-error quantiles, `RollingCounts` for exact rolling windows,
+`ErrorBudgetEvaluator` for SRE Workbook burn-rate alerting, `TrafficEvaluator`,
+`SaturationEvaluator`, `AlertTracker` and `Notifier` for noise control.
+
+This package depends only on incidentkit's foundation (errors, time helpers,
+findings), so an alerting pipeline can use it without the incident model.
+
+Example:
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from incidentkit.signals import GoldenSignals, Request, SignalState
+    >>> t0 = datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
+    >>> gs = GoldenSignals(objective=0.999, latency_slo=timedelta(seconds=1))
+    >>> gs.observe(Request(t0, timedelta(milliseconds=120)))
+    >>> [d.state is SignalState.FIRING for d in gs.evaluate(t0)]
+    [False, False, False, False]
+"""
 
 from ._budget import (
     WORKBOOK_BUDGET_RULES,
@@ -8,6 +29,14 @@ from ._budget import (
     ErrorBudgetEvaluator,
 )
 from ._decision import Decision, SignalState, Urgency, WindowValue, format_duration
+from ._golden import GoldenDecisions, GoldenSignals, Request
+from ._latency import LatencyEvaluator, LatencyPolicy, PercentileTarget
+from ._saturation import (
+    Headroom,
+    ResourceReading,
+    SaturationEvaluator,
+    SaturationPolicy,
+)
 from ._sketch import (
     DEFAULT_MAX_BUCKETS,
     DEFAULT_RELATIVE_ACCURACY,
@@ -23,6 +52,7 @@ from ._state import (
     NotificationKind,
     Notifier,
 )
+from ._traffic import TrafficEvaluator, TrafficPolicy
 from ._windows import ErrorKind, RollingCounts, RollingSketch, WindowCounts
 
 
@@ -39,15 +69,27 @@ __all__ = [
     "Decision",
     "ErrorBudgetEvaluator",
     "ErrorKind",
+    "GoldenDecisions",
+    "GoldenSignals",
+    "Headroom",
+    "LatencyEvaluator",
+    "LatencyPolicy",
     "LatencySketch",
     "NoDataPolicy",
     "Notification",
     "NotificationKind",
     "Notifier",
+    "PercentileTarget",
     "Quantile",
+    "Request",
+    "ResourceReading",
     "RollingCounts",
     "RollingSketch",
+    "SaturationEvaluator",
+    "SaturationPolicy",
     "SignalState",
+    "TrafficEvaluator",
+    "TrafficPolicy",
     "Urgency",
     "WindowCounts",
     "WindowValue",
