@@ -28,6 +28,7 @@ _HOUR: Final[dt.timedelta] = dt.timedelta(hours=1)
 _TWO: Final[float] = 2.0
 _TEN_PERCENT: Final[float] = 1.1
 _PAGE_RANK: Final[int] = 2
+_YEAR_SECONDS: Final[float] = 365 * 86400.0
 
 
 @attrs.frozen
@@ -106,8 +107,10 @@ class SaturationPolicy:
             (``target / utilisation``; 0.8 as in the queueing note of
             research/signals.md section 8.3).
         trend_window: Readings used for the linear trend (``predict_linear``).
-        horizon: Predicted exhaustion within this pages at warning level, and
-            opens a ticket below it (node-exporter's 4 h "filling up" rule).
+        horizon: Predicted exhaustion within this opens a ticket, whatever the
+            level (node-exporter's 4 h "filling up" rule).
+        page_horizon: Predicted exhaustion within this pages once the warning
+            level is reached.
         max_readings: Readings kept per resource (bounded memory).
 
     Example:
@@ -125,6 +128,9 @@ class SaturationPolicy:
     )
     horizon: dt.timedelta = attrs.field(
         default=4 * _HOUR, validator=check_positive_timedelta
+    )
+    page_horizon: dt.timedelta = attrs.field(
+        default=_HOUR, validator=check_positive_timedelta
     )
     max_readings: int = attrs.field(default=120, validator=check_positive_int)
 
@@ -252,9 +258,15 @@ class SaturationEvaluator:
         slope = _slope(recent)
         exhaustion = None
         if slope > 0 and utilisation < 1.0:
-            exhaustion = dt.timedelta(seconds=(1.0 - utilisation) / slope)
+            seconds = (1.0 - utilisation) / slope
+            # Beyond a year the trend says nothing useful (and overflows).
+            if seconds < _YEAR_SECONDS:
+                exhaustion = dt.timedelta(seconds=seconds)
         soon = exhaustion is not None and exhaustion <= policy.horizon
-        if utilisation >= policy.critical or (soon and utilisation >= policy.warning):
+        very_soon = exhaustion is not None and exhaustion <= policy.page_horizon
+        if utilisation >= policy.critical or (
+            very_soon and utilisation >= policy.warning
+        ):
             rank = _PAGE_RANK
         elif utilisation >= policy.warning or soon:
             rank = 1
