@@ -8,7 +8,8 @@ from collections.abc import Mapping
 
 import attrs
 
-from incidentkit._time import format_instant
+from incidentkit._frozen import freeze
+from incidentkit._time import check_aware, format_instant, to_utc
 
 
 __all__ = ["Decision", "SignalState", "Urgency", "WindowValue", "format_duration"]
@@ -88,8 +89,8 @@ class WindowValue:
     burn_rate: float | None = None
 
 
-def _as_dict(value: Mapping[str, float]) -> dict[str, float]:
-    return dict(value)
+def _frozen_thresholds(value: Mapping[str, float]) -> Mapping[str, float]:
+    return freeze(value)
 
 
 @attrs.frozen
@@ -134,12 +135,14 @@ class Decision:
     signal: str
     state: SignalState
     previous: SignalState
-    evaluated_at: dt.datetime
+    evaluated_at: dt.datetime = attrs.field(converter=to_utc, validator=check_aware)
     urgency: Urgency | None = None
     objective: str = ""
     rule: str | None = None
     windows: tuple[WindowValue, ...] = ()
-    thresholds: Mapping[str, float] = attrs.field(factory=dict, converter=_as_dict)
+    thresholds: Mapping[str, float] = attrs.field(
+        factory=dict, converter=_frozen_thresholds
+    )
     budget_consumed: float | None = None
     time_to_exhaustion: dt.timedelta | None = None
     headroom: float | None = None
