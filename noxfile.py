@@ -1,4 +1,4 @@
-"""Development tasks: ``nox`` runs the default sessions, ``nox -s bench`` the benchmarks."""
+"""Development tasks: ``nox`` runs the default sessions, ``nox -s bench`` benchmarks."""
 
 from __future__ import annotations
 
@@ -42,9 +42,12 @@ def _expose_pyenv_interpreters() -> None:
         for minor in PYTHONS
     ]
     # `pyenv exec` (every shim) exports PYENV_VERSION: extend it, keep its head.
-    current = os.environ.get("PYENV_VERSION") or subprocess.run(  # noqa: S603
-        [pyenv, "version-name"], capture_output=True, text=True, check=False
-    ).stdout.strip()
+    current = (
+        os.environ.get("PYENV_VERSION")
+        or subprocess.run(  # noqa: S603
+            [pyenv, "version-name"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    )
     chosen = current.split(":") if current else []
     chosen += [v for v in wanted if v and v not in chosen]
     os.environ["PYENV_VERSION"] = ":".join(chosen)
@@ -87,9 +90,7 @@ def _pytest(session: nox.Session, *extra: str) -> None:
     for stale in ROOT.glob(f".coverage.{session.name}.*"):
         stale.unlink()
     env = {"COVERAGE_FILE": str(ROOT / f".coverage.{session.name}")}
-    session.run(
-        "coverage", "run", "-m", "pytest", *extra, *session.posargs, env=env
-    )
+    session.run("coverage", "run", "-m", "pytest", *extra, *session.posargs, env=env)
     session.run(
         "coverage",
         "run",

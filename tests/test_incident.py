@@ -314,7 +314,8 @@ class TestPeople:
         inc = declare().resolve(at=T0 + MIN)
 
         with pytest.raises(
-            InvalidTransition, match="cannot assign a role on an incident that is resolved"
+            InvalidTransition,
+            match="cannot assign a role on an incident that is resolved",
         ):
             inc.assign(OPS, "raj", at=T0 + 2 * MIN)
 
