@@ -26,6 +26,7 @@ LAYERS = {
     "incident": 1,
     "signals": 2,
     "serialization": 3,
+    "_fastpath": 3,
     "cli": 4,
     "__init__": 4,
     "__main__": 4,
@@ -45,6 +46,8 @@ def imported(path: Path) -> set[str]:
             if node.level == 0 and (node.module or "").startswith("incidentkit"):
                 parts = (node.module or "").split(".")
                 names.add(parts[1] if len(parts) > 1 else "__init__")
+            elif node.level == 1 and path.parent == PACKAGE and node.module is None:
+                names.update(alias.name for alias in node.names)
             elif (node.level == 1 and path.parent == PACKAGE) or node.level == 2:
                 names.add((node.module or "__init__").split(".")[0])
         elif isinstance(node, ast.Import):

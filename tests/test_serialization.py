@@ -210,6 +210,36 @@ class TestErrors:
             "$.timeline[0]: expected an event object with a 'kind' (got 'declared')"
         ] == (self.problems(data))
 
+    def test_labels_as_pairs_are_refused_like_any_non_object(self):
+        data = self.data()
+        data["labels"] = [["team", "payments"]]
+
+        problems = self.problems(data)
+
+        assert 1 == len(problems)
+        assert problems[0].startswith("$.labels: ")
+
+    def test_unknown_key_inside_an_event(self):
+        data = self.data()
+        data["timeline"][4]["channel"] = "#incidents"
+
+        assert ["$.timeline[4]: unknown keys: channel"] == self.problems(data)
+
+    def test_wrong_type_inside_an_event(self):
+        data = self.data()
+        data["timeline"][9]["text"] = 42
+
+        assert ["$.timeline[9].text: expected a string (got 42)"] == self.problems(data)
+
+    def test_blank_text_inside_an_event_is_refused_by_the_model(self):
+        data = self.data()
+        data["timeline"][9]["text"] = " "
+
+        problems = self.problems(data)
+
+        assert 1 == len(problems)
+        assert problems[0].startswith("$.timeline[9]: 'text' must be a non-empty string")
+
     def test_timeline_that_is_not_a_list(self):
         data = self.data()
         data["timeline"] = {}

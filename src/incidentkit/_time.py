@@ -233,7 +233,18 @@ def format_instant(value: dt.datetime) -> str:
     """
     if value.tzinfo is not UTC:
         value = ensure_utc(value)
-    return value.isoformat()[:-6] + "Z"
+    # %-formatting is a third faster than isoformat() and this runs per event.
+    fields = (
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+    )
+    if value.microsecond:
+        return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (*fields, value.microsecond)  # noqa: UP031
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % fields  # noqa: UP031
 
 
 def _parse_iso(text: str) -> dt.datetime | None:
@@ -282,14 +293,15 @@ def _from_epoch(value: float, *, field: str, unit: EpochUnit | None) -> dt.datet
 
 def to_utc(value: dt.datetime) -> dt.datetime:
     """Normalise an aware datetime to UTC; leave anything else to the validator."""
+    tzinfo = getattr(value, "tzinfo", None)
     if (
-        isinstance(value, dt.datetime)
-        and value.tzinfo is not None
-        and value.tzinfo is not UTC
-        and value.utcoffset() is not None
+        tzinfo is UTC
+        or tzinfo is None
+        or not isinstance(value, dt.datetime)
+        or value.utcoffset() is None
     ):
-        return value.astimezone(UTC)
-    return value
+        return value
+    return value.astimezone(UTC)
 
 
 def to_utc_optional(value: dt.datetime | None) -> dt.datetime | None:
@@ -299,6 +311,8 @@ def to_utc_optional(value: dt.datetime | None) -> dt.datetime | None:
 
 def check_aware(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Validate that *value* is an aware datetime (or ``None`` for optional fields)."""
+    if getattr(value, "tzinfo", None) is UTC and isinstance(value, dt.datetime):
+        return
     if value is None and attribute.default is None:
         return
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:

@@ -18,7 +18,7 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import __getattr__ as _package_attr  # noqa: PLC0415
+    from importlib.metadata import version  # noqa: PLC0415 - only the CLI needs it
 
     parser = argparse.ArgumentParser(
         prog="incidentkit",
@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version",
         action="version",
-        version=f"%(prog)s {_package_attr('__version__')}",
+        version=f"%(prog)s {version('incidentkit')}",
     )
     return parser
 

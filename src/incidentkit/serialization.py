@@ -35,19 +35,23 @@ import enum
 import functools
 import json
 import os
+import sys
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Final, TypeVar
 
 import cattrs
+from cattrs.fns import identity
 from cattrs.gen import make_dict_unstructure_fn
 from cattrs.v import format_exception as _cattrs_format_exception
 
+from . import _fastpath
 from ._frozen import FrozenMap
-from ._time import format_instant, parse_instant
+from ._time import UTC, format_instant, parse_instant
 from .errors import IncidentKitError, ValidationError
-from .roles import Role
+from .incident import Incident
+from .roles import Role, RoleAssignment
 from .timeline import EVENT_TYPES, Event, Timeline, TimelineEvent
 
 
@@ -69,6 +73,14 @@ SCHEMA_VERSION: Final[int] = 1
 T = TypeVar("T")
 
 _KINDS: Final[Mapping[str, type[Event]]] = {cls.kind: cls for cls in EVENT_TYPES}
+_fromisoformat: Final = dt.datetime.fromisoformat
+
+
+def _fast_instant(text: str) -> dt.datetime:
+    """Parse what `format_instant` writes at C speed; anything else may raise."""
+    if sys.version_info >= (3, 11):
+        return _fromisoformat(text)
+    return _fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
 
 
 class _ShapeError(IncidentKitError, ValueError):
@@ -109,6 +121,13 @@ def _structure_bool(value: object, _: type) -> bool:
 def _structure_datetime(value: object, _: type) -> dt.datetime:
     if not isinstance(value, str):
         raise _shape("an ISO 8601 datetime string", value)
+    try:
+        parsed = _fast_instant(value)
+    except ValueError:
+        pass
+    else:
+        if parsed.tzinfo is UTC:
+            return parsed
     try:
         return parse_instant(value)
     except ValidationError:
@@ -174,16 +193,26 @@ def _is_frozenset(cls: Any) -> bool:
 # -- the timeline --------------------------------------------------------------------
 
 
-def _structure_event(converter: cattrs.Converter, value: object, _: type) -> Event:
-    if not isinstance(value, Mapping):
-        raise _shape("an event object with a 'kind'", value)
-    kind = value.get("kind")
-    cls = _KINDS.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        options = ", ".join(sorted(_KINDS))
-        raise _ShapeError(f"unknown event kind {kind!r}; expected one of {options}")
-    payload = {key: item for key, item in value.items() if key != "kind"}
-    return converter.structure(payload, cls)
+def _event_structurer(
+    converter: cattrs.Converter,
+) -> Callable[[object, type], Event]:
+    hooks = {kind: converter.get_structure_hook(cls) for kind, cls in _KINDS.items()}
+    classes = dict(_KINDS)
+
+    def structure(value: object, _: type) -> Event:
+        if not isinstance(value, Mapping):
+            raise _shape("an event object with a 'kind'", value)
+        kind = value.get("kind")
+        hook = hooks.get(kind) if isinstance(kind, str) else None
+        if hook is None:
+            options = ", ".join(sorted(hooks))
+            raise _ShapeError(f"unknown event kind {kind!r}; expected one of {options}")
+        payload = dict(value)
+        del payload["kind"]
+        event: Event = hook(payload, classes[kind])  # type: ignore[index]
+        return event
+
+    return structure
 
 
 def _structure_timeline(
@@ -226,6 +255,19 @@ def make_converter() -> cattrs.Converter:
     c.register_structure_hook(bool, _structure_bool)
     c.register_structure_hook(dt.datetime, _structure_datetime)
     c.register_unstructure_hook(dt.datetime, format_instant)
+    c.register_structure_hook(
+        typing.Optional[dt.datetime],  # noqa: UP045 - the key cattrs looks up
+        lambda value, _: None if value is None else _structure_datetime(value, _),
+    )
+    c.register_unstructure_hook(
+        typing.Optional[dt.datetime],  # noqa: UP045
+        lambda value: None if value is None else format_instant(value),
+    )
+    c.register_structure_hook(
+        typing.Optional[str],  # noqa: UP045
+        lambda value, _: None if value is None else _structure_str(value, _),
+    )
+    c.register_unstructure_hook(typing.Optional[str], identity)  # noqa: UP045
     c.register_structure_hook(dt.timedelta, _structure_timedelta)
     c.register_unstructure_hook(dt.timedelta, _unstructure_timedelta)
     c.register_structure_hook(dt.time, _structure_time)
@@ -237,12 +279,24 @@ def make_converter() -> cattrs.Converter:
     c.register_structure_hook(Role, _structure_role)
     c.register_unstructure_hook(Role, lambda role: role.name)
     c.register_unstructure_hook(FrozenMap, dict)
-    for cls in EVENT_TYPES:
-        c.register_unstructure_hook(cls, _event_unstructurer(c, cls))
-    c.register_structure_hook(TimelineEvent, functools.partial(_structure_event, c))
+    event_unstructurers = {cls: _event_unstructurer(c, cls) for cls in EVENT_TYPES}
+    for cls, unstructurer in event_unstructurers.items():
+        c.register_unstructure_hook(cls, unstructurer)
+    c.register_structure_hook(TimelineEvent, _event_structurer(c))
     c.register_structure_hook(Timeline, functools.partial(_structure_timeline, c))
-    c.register_unstructure_hook(
-        Timeline, lambda timeline: [c.unstructure(e) for e in timeline.events]
+
+    def unstructure_timeline(timeline: Timeline) -> list[dict[str, Any]]:
+        get = event_unstructurers.get
+        return [(get(e.__class__) or c.unstructure)(e) for e in timeline.events]
+
+    c.register_unstructure_hook(Timeline, unstructure_timeline)
+    _fastpath.install(
+        c,
+        datetime=lambda value: _structure_datetime(value, dt.datetime),
+        role=lambda value: _structure_role(value, Role),
+        classes=(RoleAssignment, Incident),
+        events=_KINDS,
+        timeline_hook=c.get_structure_hook(Timeline),
     )
     return c
 

@@ -1,0 +1,191 @@
+"""
+A fast path for reading the core model from JSON data.
+
+cattrs builds a value field by field, calling one hook per field inside its
+error bookkeeping, and then the attrs ``__init__`` checks every field again.
+For classes whose attrs validators already check the type and content of every
+field, that first pass is redundant when the input is good.  The fast path
+converts only what JSON cannot carry (datetimes, enums, roles, nested values)
+and calls the class directly.  Any failure at all falls back to the detailed
+cattrs path, which raises the error with its JSON path: messages are the same
+either way, and the models stay the one place where validation lives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
+
+import attrs
+import cattrs
+
+from .roles import Role
+from .timeline import Timeline
+
+
+__all__ = ["install"]
+
+Hook = Callable[[Any, Any], Any]
+Convert = Callable[[Any], Any]
+
+_PASS: Final = object()
+"""Marker: the field's value is used as JSON gives it (its validator checks it)."""
+
+
+class _Ineligible(Exception):  # noqa: N818 - a signal, not an error users see
+    """The class has a field the fast path cannot build safely."""
+
+
+def _require_dict(value: Any) -> Any:
+    if type(value) is not dict:
+        raise TypeError
+    return value
+
+
+def _optional(kind: Any) -> tuple[bool, Any]:
+    """Return whether *kind* is ``X | None``, and ``X``."""
+    args = typing.get_args(kind)
+    if (
+        typing.get_origin(kind) in (typing.Union, types.UnionType)
+        and len(args) == 2  # noqa: PLR2004
+        and type(None) in args
+    ):
+        return True, next(a for a in args if a is not type(None))
+    return False, kind
+
+
+def _converter_for(
+    field: attrs.Attribute[Any],
+    datetime: Convert,
+    role: Convert,
+    nested: Mapping[type, Convert],
+) -> Convert | object:
+    optional, kind = _optional(field.type)
+    if kind is dt.datetime:
+        return (lambda v: None if v is None else datetime(v)) if optional else datetime
+    if kind is str and field.validator is not None:
+        return _PASS
+    if optional:
+        raise _Ineligible
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind
+    known: dict[Any, Convert] = {Role: role, **nested}
+    if kind in known:
+        return known[kind]
+    return _container_converter(field, kind, nested)
+
+
+def _container_converter(
+    field: attrs.Attribute[Any], kind: Any, nested: Mapping[type, Convert]
+) -> Convert:
+    origin = typing.get_origin(kind)
+    args = typing.get_args(kind)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis and args[0] in nested:  # noqa: PLR2004
+        item = nested[args[0]]
+
+        def many(value: Any) -> tuple[Any, ...]:
+            if type(value) is not list:
+                raise TypeError
+            return tuple(map(item, value))
+
+        return many
+    if origin in (Mapping, dict) and args == (str, str) and field.validator is not None:
+        return _require_dict
+    raise _Ineligible
+
+
+def _fast(  # noqa: C901 - one closure, flat in reality
+    cls: type,
+    *,
+    slow: Hook | None,
+    datetime: Convert,
+    role: Convert,
+    nested: Mapping[type, Convert],
+    drop: str | None = None,
+) -> Convert:
+    attrs.resolve_types(cls)
+    conversions: list[tuple[str, Convert]] = []
+    for field in attrs.fields(cls):
+        if not field.init or field.alias != field.name:
+            raise _Ineligible
+        convert = _converter_for(field, datetime, role, nested)
+        if convert is not _PASS:
+            conversions.append((field.name, typing.cast("Convert", convert)))
+
+    def structure(value: Any) -> Any:
+        if type(value) is dict:
+            try:
+                kwargs = dict(value)
+                if drop is not None:
+                    del kwargs[drop]
+                for name, convert in conversions:
+                    if name in kwargs:
+                        kwargs[name] = convert(kwargs[name])
+                return cls(**kwargs)
+            except Exception:
+                if slow is None:
+                    raise
+        if slow is None:
+            raise TypeError
+        return slow(value, cls)
+
+    return structure
+
+
+def install(
+    converter: cattrs.Converter,
+    *,
+    datetime: Convert,
+    role: Convert,
+    classes: Iterable[type],
+    events: Mapping[str, type],
+    timeline_hook: Hook,
+) -> None:
+    """
+    Register fast structure hooks for *classes*, the timeline and its events.
+
+    *classes* are tried in order: a class may nest the ones before it.  A class
+    with a field the fast path cannot build keeps its cattrs hook.
+    """
+    nested: dict[type, Convert] = {}
+    fast_events = {
+        kind: _fast(
+            cls, slow=None, datetime=datetime, role=role, nested=nested, drop="kind"
+        )
+        for kind, cls in events.items()
+    }
+
+    def structure_event(value: Any) -> Any:
+        return fast_events[value["kind"]](value)
+
+    def structure_timeline(value: Any, cls: Any) -> Timeline:
+        if type(value) is list:
+            try:
+                return Timeline(map(structure_event, value))
+            except Exception:  # noqa: BLE001, S110 - the detailed path explains it
+                pass
+        return typing.cast("Timeline", timeline_hook(value, cls))
+
+    nested[Timeline] = lambda value: structure_timeline(value, Timeline)
+    for cls in classes:
+        try:
+            fast = _fast(
+                cls,
+                slow=converter.get_structure_hook(cls),
+                datetime=datetime,
+                role=role,
+                nested=nested,
+            )
+        except _Ineligible:
+            continue
+        nested[cls] = fast
+        converter.register_structure_hook(cls, _as_hook(fast))
+    converter.register_structure_hook(Timeline, structure_timeline)
+
+
+def _as_hook(fast: Convert) -> Hook:
+    return lambda value, _: fast(value)
