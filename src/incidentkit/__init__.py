@@ -9,7 +9,8 @@ The everyday names live here; each concept also has its own module:
 
 from __future__ import annotations
 
-from . import serialization
+from typing import TYPE_CHECKING
+
 from ._lifecycle import TRANSITIONS, Move, Status
 from ._time import UTC, Clock, SystemClock, ensure_utc, parse_instant
 from .errors import (
@@ -34,6 +35,11 @@ from .severity import (
 )
 from .timeline import Audience, Timeline
 
+
+if TYPE_CHECKING:
+    from . import serialization
+
+    __version__: str
 
 __all__ = [
     "DEFAULT_POLICIES",
@@ -71,7 +77,12 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> str:
+def __getattr__(name: str) -> object:
+    # The wire format (and json) load on first use, keeping `import incidentkit` fast.
+    if name == "serialization":
+        from importlib import import_module  # noqa: PLC0415
+
+        return import_module(".serialization", __name__)
     if name == "__version__":
         from importlib.metadata import version  # noqa: PLC0415 - slow, rarely needed
 

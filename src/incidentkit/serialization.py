@@ -412,8 +412,13 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
         The JSON text.
     """
     separators = (",", ":") if indent is None else None
+    # Values are trees: skipping the encoder's cycle check is safe and faster.
     return json.dumps(
-        to_dict(obj), ensure_ascii=False, indent=indent, separators=separators
+        to_dict(obj),
+        ensure_ascii=False,
+        indent=indent,
+        separators=separators,
+        check_circular=False,
     )
 
 
