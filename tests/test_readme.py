@@ -1,4 +1,4 @@
-"""The README's tour is code users paste: it must run and print what it says."""
+"""The README's examples are code users paste: they must run and print what they say."""
 
 import contextlib
 import io
@@ -9,16 +9,21 @@ from pathlib import Path
 README = Path(__file__).parents[1] / "README.md"
 
 
-def test_the_tour_runs_and_prints_what_its_comments_say():
-    text = README.read_text(encoding="utf-8")
-    code = re.search(r"```python\n(.*?)```", text, re.DOTALL)
-    assert code is not None
+def run(code: str) -> list[str]:
     out = io.StringIO()
-
     with contextlib.redirect_stdout(out):
-        exec(compile(code.group(1), "README.md", "exec"), {})  # noqa: S102
+        exec(compile(code, "README.md", "exec"), {})  # noqa: S102
+    return out.getvalue().splitlines()
 
-    assert [
-        "monitoring 0:41:00",
-        "['no-communications-lead']",
-    ] == out.getvalue().splitlines()
+
+def blocks() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    return re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+
+
+def test_the_tour_runs_and_prints_what_its_comments_say():
+    assert ["monitoring 0:41:00", "['no-communications-lead']"] == run(blocks()[0])
+
+
+def test_the_signals_example_pages():
+    assert ["True page"] == run(blocks()[1])
