@@ -11,8 +11,11 @@ from incidentkit.signals import (
     AlertTracker,
     BurnPolicy,
     Condition,
+    Decision,
     ErrorBudgetEvaluator,
     NoDataPolicy,
+    Notification,
+    NotificationKind,
     Notifier,
     SignalState,
     Urgency,
@@ -176,3 +179,100 @@ def test_a_page_suppresses_the_ticket_for_the_same_objective() -> None:
         objective=first.objective,
     )
     assert notifier.process([first, ticket]) == ()
+
+
+def test_missing_data_holds_an_open_alert_for_keep_firing_for() -> None:
+    minute = timedelta(minutes=1)
+    tracker = AlertTracker(AlertPolicy(keep_firing_for=10 * minute))
+    tracker.update(Condition.BREACH, T0)
+    # Data stops at T0 + 1 min; the alert stays open until 10 min have passed.
+    assert tracker.update(Condition.NO_DATA, T0 + minute) is SignalState.FIRING
+    assert tracker.update(Condition.NO_DATA, T0 + 10 * minute) is SignalState.FIRING
+    assert tracker.update(Condition.NO_DATA, T0 + 11 * minute) is SignalState.NO_DATA
+    assert tracker.missing_since is None
+
+
+def test_missing_data_while_recovering_stays_recovering() -> None:
+    minute = timedelta(minutes=1)
+    policy = AlertPolicy(clear_after=2, keep_firing_for=5 * minute)
+    tracker = AlertTracker(policy)
+    tracker.update(Condition.BREACH, T0)
+    tracker.update(Condition.CLEAR, T0 + minute)
+    assert tracker.update(Condition.CLEAR, T0 + 6 * minute) is SignalState.RECOVERING
+    assert tracker.update(Condition.NO_DATA, T0 + 7 * minute) is SignalState.RECOVERING
+    # The hold reset the clean count: two more clean evaluations are needed.
+    assert tracker.update(Condition.CLEAR, T0 + 8 * minute) is SignalState.RECOVERING
+    assert tracker.update(Condition.CLEAR, T0 + 9 * minute) is SignalState.OK
+
+
+def test_returning_data_restarts_the_missing_data_timer() -> None:
+    minute = timedelta(minutes=1)
+    tracker = AlertTracker(AlertPolicy(keep_firing_for=5 * minute))
+    tracker.update(Condition.BREACH, T0)
+    tracker.update(Condition.NO_DATA, T0 + minute)
+    tracker.update(Condition.BREACH, T0 + 4 * minute)
+    # Missing again from T0 + 5 min: held until T0 + 10 min, not T0 + 6 min.
+    assert tracker.update(Condition.NO_DATA, T0 + 5 * minute) is SignalState.FIRING
+    assert tracker.update(Condition.NO_DATA, T0 + 9 * minute) is SignalState.FIRING
+    assert tracker.update(Condition.NO_DATA, T0 + 10 * minute) is SignalState.NO_DATA
+
+
+def test_a_hold_restarts_keep_firing_for() -> None:
+    minute = timedelta(minutes=1)
+    tracker = AlertTracker(AlertPolicy(keep_firing_for=2 * minute))
+    tracker.update(Condition.BREACH, T0)
+    tracker.update(Condition.CLEAR, T0 + minute)  # the timer starts here...
+    tracker.update(Condition.HOLD, T0 + 2 * minute)  # ...and is reset here
+    assert tracker.update(Condition.CLEAR, T0 + 3 * minute) is SignalState.FIRING
+    assert tracker.update(Condition.CLEAR, T0 + 4 * minute) is SignalState.FIRING
+    assert tracker.update(Condition.CLEAR, T0 + 5 * minute) is SignalState.RECOVERING
+
+
+def _decision(state: SignalState, previous: SignalState, at: datetime) -> Decision:
+    urgency = Urgency.PAGE if state.is_alerting else None
+    return Decision("errors", state, previous, at, urgency)
+
+
+def test_a_notified_alert_whose_data_disappears_is_closed_exactly_once() -> None:
+    firing = _decision(SignalState.FIRING, SignalState.OK, T0)
+    lost = _decision(SignalState.NO_DATA, SignalState.FIRING, T0 + SECOND)
+    still_lost = _decision(SignalState.NO_DATA, SignalState.NO_DATA, T0 + 2 * SECOND)
+    back = _decision(SignalState.OK, SignalState.NO_DATA, T0 + 3 * SECOND)
+    sent = Notifier().process([firing, lost, still_lost, back])
+    assert [n.kind for n in sent] == [
+        NotificationKind.FIRING,
+        NotificationKind.RESOLVED_NO_DATA,
+    ]
+
+
+def test_a_signal_that_was_not_alerting_reports_lost_data_once() -> None:
+    ok = _decision(SignalState.OK, SignalState.OK, T0)
+    lost = _decision(SignalState.NO_DATA, SignalState.OK, T0 + SECOND)
+    again = _decision(SignalState.NO_DATA, SignalState.NO_DATA, T0 + 2 * SECOND)
+    sent = Notifier().process([ok, lost, again])
+    assert [n.kind for n in sent] == [NotificationKind.NO_DATA]
+
+
+def test_a_burning_budget_whose_data_stops_stays_firing_then_closes_once() -> None:
+    minute = timedelta(minutes=1)
+    errors = ErrorBudgetEvaluator(
+        0.999, alerting=AlertPolicy(keep_firing_for=10 * minute)
+    )
+    notifier = Notifier()
+    sent: list[Notification] = []
+    states = []
+    for tick in range(25):
+        now = T0 + tick * minute
+        if tick < 5:
+            errors.record(now, good=600, explicit=60)
+        decision = errors.evaluate(now)
+        states.append(decision.state)
+        sent.extend(notifier.process([decision]))
+    # Last data at T0 + 4 min; stale after 5 min (T0 + 10 min is the first
+    # missing evaluation); held for 10 min more, so NO_DATA from T0 + 20 min.
+    assert states[:20] == [SignalState.FIRING] * 20
+    assert states[20:] == [SignalState.NO_DATA] * 5
+    assert [(n.kind, n.at) for n in sent] == [
+        (NotificationKind.FIRING, T0),
+        (NotificationKind.RESOLVED_NO_DATA, T0 + 20 * minute),
+    ]

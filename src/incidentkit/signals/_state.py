@@ -88,7 +88,11 @@ class AlertPolicy:
         of_last: ...among the last n evaluations.
         clear_after: Clean evaluations needed to go from recovering to OK.
         keep_firing_for: Stay firing this long after the condition clears
-            (Prometheus ``keep_firing_for``).
+            (Prometheus ``keep_firing_for``), counted from the first clean
+            evaluation after the last breach or hold.  Under the default
+            `NoDataPolicy.NO_DATA` an open alert also stays open this long
+            after its data stops arriving, so missing data never resolves it
+            at once; then it goes to `SignalState.NO_DATA`.
         no_data: What to report when data is missing or stale.
         stale_after: Data older than this is missing (Prometheus' 5 m lookback).
 
@@ -125,15 +129,26 @@ class AlertTracker:
     ``FIRING -> RECOVERING`` when it clears (after *keep_firing_for*);
     ``RECOVERING -> OK`` after *clear_after* clean evaluations;
     ``RECOVERING -> FIRING`` on a new breach.  A `Condition.HOLD` keeps an open
-    alert open and counts as no breach otherwise.
+    alert open (and restarts the *keep_firing_for* timer) and counts as no
+    breach otherwise.
+
+    Missing data never resolves an open alert at once.  Under the default
+    `NoDataPolicy.NO_DATA`, `Condition.NO_DATA` while firing or recovering
+    counts as a hold until *keep_firing_for* has passed since the first
+    evaluation without data (Prometheus' ``keep_firing_for`` exists to prevent
+    "false resolutions due to lack of data"); after that the state is
+    `SignalState.NO_DATA`, which is unknown, not healthy.
+    `Condition.INSUFFICIENT_DATA` holds an open alert open.
 
     Attributes:
         policy: The debounce and no-data policy.
         state: The current state.
         history: Breach flags of the last evaluations (newest last).
         clean: Consecutive clean evaluations while recovering.
-        clear_since: When the condition first cleared while firing.
+        clear_since: When the condition cleared while firing (reset by a
+            breach or a hold).
         evaluated_at: The last evaluation time.
+        missing_since: When data went missing while an alert was open.
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -151,6 +166,7 @@ class AlertTracker:
     clean: int = 0
     clear_since: dt.datetime | None = None
     evaluated_at: dt.datetime | None = None
+    missing_since: dt.datetime | None = None
 
     def update(self, condition: Condition, now: dt.datetime) -> SignalState:
         """
@@ -172,7 +188,7 @@ class AlertTracker:
                 "now", f"not before the last evaluation {self.evaluated_at}", now
             )
         self.evaluated_at = now
-        resolved = self._resolve_missing(condition)
+        resolved = self._resolve_missing(condition, now)
         if resolved is None:
             return self.state
         if self.state.is_alerting:
@@ -181,21 +197,37 @@ class AlertTracker:
             self._while_quiet(resolved)
         return self.state
 
-    def _resolve_missing(self, condition: Condition) -> Condition | None:
+    def _resolve_missing(
+        self, condition: Condition, now: dt.datetime
+    ) -> Condition | None:
+        if condition is Condition.NO_DATA:
+            return self._missing(now)
+        self.missing_since = None
         if condition is Condition.INSUFFICIENT_DATA:
             if self.state.is_alerting:
                 return Condition.HOLD
             self._reset(SignalState.INSUFFICIENT_DATA)
             return None
-        if condition is not Condition.NO_DATA:
-            return condition
+        return condition
+
+    def _missing(self, now: dt.datetime) -> Condition | None:
         policy = self.policy.no_data
         if policy is NoDataPolicy.OK:
             return Condition.CLEAR
         if policy is NoDataPolicy.ALERTING:
             return Condition.BREACH
-        if policy is NoDataPolicy.NO_DATA:
-            self._reset(SignalState.NO_DATA)
+        if policy is NoDataPolicy.KEEP_LAST:
+            return None
+        return self._hold_then_no_data(now)
+
+    def _hold_then_no_data(self, now: dt.datetime) -> Condition | None:
+        """Hold an open alert for *keep_firing_for* without data, then NO_DATA."""
+        if self.state.is_alerting:
+            if self.missing_since is None:
+                self.missing_since = now
+            if now - self.missing_since < self.policy.keep_firing_for:
+                return Condition.HOLD
+        self._reset(SignalState.NO_DATA)
         return None
 
     def _reset(self, state: SignalState) -> None:
@@ -203,6 +235,7 @@ class AlertTracker:
         self.history.clear()
         self.clean = 0
         self.clear_since = None
+        self.missing_since = None
 
     def _while_alerting(self, condition: Condition, now: dt.datetime) -> None:
         if condition is Condition.BREACH:
@@ -211,6 +244,7 @@ class AlertTracker:
             self.clear_since = None
         elif condition is Condition.HOLD:
             self.clean = 0
+            self.clear_since = None
         elif self.state is SignalState.FIRING:
             if self.clear_since is None:
                 self.clear_since = now
@@ -252,8 +286,12 @@ class NotificationKind(enum.Enum):
     """An open ticket became a page."""
     RESOLVED = "resolved"
     """An alert that was notified has cleared."""
+    RESOLVED_NO_DATA = "resolved_no_data"
+    """An alert that was notified closed because its data stopped arriving
+    (after the policy's *keep_firing_for*): no longer known to fire, not known
+    to be healthy either.  Close the downstream alert, but look at the source."""
     NO_DATA = "no_data"
-    """A signal lost its data."""
+    """A signal that was not alerting lost its data."""
 
 
 @attrs.frozen
@@ -291,9 +329,13 @@ class Notifier:
 
     A signal notifies when it starts firing, when a ticket escalates to a page,
     when a notified alert resolves, and when it loses its data; repeats and
-    flaps between firing and recovering stay silent.  A ticket is suppressed
-    while a page fires for the same objective (Alertmanager's inhibition of
-    warnings by criticals; SRE Workbook ch. 5 on alert suppression).
+    flaps between firing and recovering stay silent.  Every notified alert is
+    closed exactly once: by `NotificationKind.RESOLVED` when the signal is OK
+    again, or by `NotificationKind.RESOLVED_NO_DATA` when it goes to
+    `SignalState.NO_DATA` first (a later OK then sends nothing more).  A ticket
+    is suppressed while a page fires for the same objective (Alertmanager's
+    inhibition of warnings by criticals; SRE Workbook ch. 5 on alert
+    suppression).
 
     Attributes:
         notified: The last notified state and urgency per signal, as
@@ -309,6 +351,10 @@ class Notifier:
         >>> notifier = Notifier()
         >>> [n.kind.value for n in notifier.process([firing, firing])]
         ['firing']
+        >>> lost = Decision("errors", SignalState.NO_DATA, SignalState.FIRING, now)
+        >>> ok = Decision("errors", SignalState.OK, SignalState.NO_DATA, now)
+        >>> [n.kind.value for n in notifier.process([lost, ok])]
+        ['resolved_no_data']
     """
 
     notified: dict[str, str] = attrs.field(factory=dict)
@@ -370,6 +416,8 @@ class Notifier:
             return self._alerting(decision, last)
         if state is SignalState.NO_DATA:
             self.notified[decision.signal] = "no_data"
+            if last.startswith("firing"):
+                return NotificationKind.RESOLVED_NO_DATA
             return None if last == "no_data" else NotificationKind.NO_DATA
         if state is SignalState.OK:
             self.notified[decision.signal] = "ok"
