@@ -12,6 +12,7 @@ from incidentkit.errors import ValidationError
 
 
 __all__ = [
+    "check_at_least_two",
     "check_fraction",
     "check_non_negative",
     "check_non_negative_timedelta",
@@ -57,6 +58,16 @@ def check_positive_int(
     """Require an integer of at least one."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError.for_field(_name(attribute), "a positive integer", value)
+
+
+def check_at_least_two(
+    _instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    """Require an integer of at least two."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:  # noqa: PLR2004
+        raise ValidationError.for_field(
+            _name(attribute), "an integer of at least 2", value
+        )
 
 
 def check_fraction(

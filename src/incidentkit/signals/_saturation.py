@@ -12,6 +12,7 @@ from incidentkit._time import check_aware, ensure_utc, to_utc
 from incidentkit.errors import ValidationError
 
 from ._checks import (
+    check_at_least_two,
     check_fraction,
     check_non_negative,
     check_positive,
@@ -25,6 +26,7 @@ from ._state import AlertPolicy, AlertTracker, Condition
 __all__ = ["Headroom", "ResourceReading", "SaturationEvaluator", "SaturationPolicy"]
 
 _HOUR: Final[dt.timedelta] = dt.timedelta(hours=1)
+_MINUTE: Final[dt.timedelta] = dt.timedelta(minutes=1)
 _TWO: Final[float] = 2.0
 _TEN_PERCENT: Final[float] = 1.1
 _PAGE_RANK: Final[int] = 2
@@ -106,12 +108,25 @@ class SaturationPolicy:
         target: Utilisation the headroom multiple is computed against
             (``target / utilisation``; 0.8 as in the queueing note of
             research/signals.md section 8.3).
-        trend_window: Readings used for the linear trend (``predict_linear``).
-        horizon: Predicted exhaustion within this opens a ticket, whatever the
-            level (node-exporter's 4 h "filling up" rule).
+        trend_window: Readings used for the linear trend (``predict_linear``);
+            older readings are dropped.
+        horizon: Predicted exhaustion within this opens a ticket once
+            utilisation is at least *trend_level* (node-exporter's 4 h
+            "filling up" rule).
         page_horizon: Predicted exhaustion within this pages once the warning
             level is reached.
-        max_readings: Readings kept per resource (bounded memory).
+        trend_level: Level guard: below this utilisation a trend alone never
+            alerts (default 0.6: node-exporter's "filling up" warning needs
+            less than 40 % free as well as the prediction).
+        min_trend_readings: A trend needs at least this many readings...
+        min_trend_span: ...spanning at least this long (defaults 5 readings
+            over 10 minutes), so two close readings predict nothing.
+        max_readings: Hard cap on the readings kept per resource (bounded
+            memory); the default holds the whole *trend_window* at one reading
+            every 5 s or slower.  At faster rates the trend spans less.
+
+    The duration clause of the node-exporter rules (``for: 1h``) is the
+    evaluator's `AlertPolicy` (*breaches* of the last *of_last* evaluations).
 
     Example:
         >>> from incidentkit.signals import SaturationPolicy
@@ -132,12 +147,29 @@ class SaturationPolicy:
     page_horizon: dt.timedelta = attrs.field(
         default=_HOUR, validator=check_positive_timedelta
     )
-    max_readings: int = attrs.field(default=120, validator=check_positive_int)
+    trend_level: float = attrs.field(default=0.6, validator=check_fraction)
+    min_trend_readings: int = attrs.field(default=5, validator=check_at_least_two)
+    min_trend_span: dt.timedelta = attrs.field(
+        default=10 * _MINUTE, validator=check_positive_timedelta
+    )
+    max_readings: int = attrs.field(default=720, validator=check_positive_int)
 
     def __attrs_post_init__(self) -> None:
         if self.critical < self.warning:
             raise ValidationError.for_field(
                 "critical", f"at least warning ({self.warning})", self.critical
+            )
+        if self.min_trend_span > self.trend_window:
+            raise ValidationError.for_field(
+                "min_trend_span",
+                f"at most trend_window ({format_duration(self.trend_window)})",
+                self.min_trend_span,
+            )
+        if self.min_trend_readings > self.max_readings:
+            raise ValidationError.for_field(
+                "min_trend_readings",
+                f"at most max_readings ({self.max_readings})",
+                self.min_trend_readings,
             )
 
 
@@ -154,11 +186,19 @@ class SaturationEvaluator:
     """
     Judge the most constrained resource, with headroom and time to exhaustion.
 
+    A resource alerts on its level (warning, critical) or on a predicted
+    exhaustion, and a prediction counts only with a level guard and a long
+    enough trend (research/signals.md section 8.2: level AND trend AND
+    duration).  A resource without a reading for the alerting policy's
+    *stale_after* is forgotten, so memory stays bounded when resource names
+    churn (pods).
+
     Attributes:
         policy: Thresholds and trend settings.
         alerting: Debounce and no-data policy.
         name: The signal name.
-        readings: Recent readings per resource, oldest first (bounded).
+        readings: Recent readings per resource, oldest first (bounded by
+            *trend_window* and *max_readings*).
         tracker: The alert state machine.
 
     Example:
@@ -182,9 +222,32 @@ class SaturationEvaluator:
     )
 
     def observe(self, reading: ResourceReading) -> None:
-        """Record one reading (older readings beyond the bound are dropped)."""
+        """
+        Record one reading; readings older than the trend window are dropped.
+
+        Args:
+            reading: The reading.
+
+        Example:
+            >>> from datetime import datetime, timedelta, timezone
+            >>> from incidentkit.signals import ResourceReading, SaturationEvaluator
+            >>> t0 = datetime(2024, 6, 1, tzinfo=timezone.utc)
+            >>> saturation = SaturationEvaluator()
+            >>> for minutes in (0, 30, 61):
+            ...     at = t0 + timedelta(minutes=minutes)
+            ...     saturation.observe(ResourceReading(at, "disk", 0.5))
+            >>> len(saturation.readings["disk"])
+            2
+        """
         kept = self.readings.setdefault(reading.resource, [])
         kept.append(reading)
+        cutoff = reading.at - self.policy.trend_window
+        old = 0
+        for kept_reading in kept:
+            if kept_reading.at >= cutoff:
+                break
+            old += 1
+        del kept[:old]
         del kept[: -self.policy.max_readings]
 
     def evaluate(self, now: dt.datetime) -> Decision:
@@ -199,10 +262,16 @@ class SaturationEvaluator:
         """
         now = ensure_utc(now, field="now")
         previous = self.tracker.state
+        stale = [
+            name
+            for name, kept in self.readings.items()
+            if not kept or now - kept[-1].at > self.alerting.stale_after
+        ]
+        for name in stale:
+            del self.readings[name]
         assessed = [
             self._assess(name, kept, now)
             for name, kept in sorted(self.readings.items())
-            if kept and now - kept[-1].at <= self.alerting.stale_after
         ]
         policy = self.policy
         thresholds = {
@@ -255,15 +324,21 @@ class SaturationEvaluator:
         policy = self.policy
         recent = [r for r in kept if now - r.at <= policy.trend_window]
         utilisation = kept[-1].utilisation
-        slope = _slope(recent)
         exhaustion = None
-        if slope > 0 and utilisation < 1.0:
-            seconds = (1.0 - utilisation) / slope
-            # Beyond a year the trend says nothing useful (and overflows).
-            if seconds < _YEAR_SECONDS:
-                exhaustion = dt.timedelta(seconds=seconds)
-        soon = exhaustion is not None and exhaustion <= policy.horizon
-        very_soon = exhaustion is not None and exhaustion <= policy.page_horizon
+        if (
+            len(recent) >= policy.min_trend_readings
+            and recent[-1].at - recent[0].at >= policy.min_trend_span
+        ):
+            slope = _slope(recent)
+            if slope > 0 and utilisation < 1.0:
+                seconds = (1.0 - utilisation) / slope
+                # Beyond a year the trend says nothing useful (and overflows).
+                if seconds < _YEAR_SECONDS:
+                    exhaustion = dt.timedelta(seconds=seconds)
+        soon = very_soon = False
+        if exhaustion is not None and utilisation >= policy.trend_level:
+            soon = exhaustion <= policy.horizon
+            very_soon = exhaustion <= policy.page_horizon
         if utilisation >= policy.critical or (
             very_soon and utilisation >= policy.warning
         ):
