@@ -138,15 +138,17 @@ def incidents(draw: st.DrawFn) -> Incident:
         status = Status.RESOLVED
     else:
         status = Status.CLOSED
-    current_roles: dict[Role, RoleAssignment] = {}
-    for assignment in draw(st.lists(role_assignments(), max_size=4)):
-        if assignment.is_current and assignment.role in current_roles:
-            continue
-        if assignment.is_current:
-            current_roles[assignment.role] = assignment
-    past = [
-        a for a in draw(st.lists(role_assignments(), max_size=3)) if not a.is_current
-    ]
+    assignments: list[RoleAssignment] = []
+    for role in draw(st.lists(roles, max_size=3, unique=True)):
+        # Tenures of one role follow each other; the last may still be held.
+        start = draw(instants)
+        for person in draw(st.lists(people, min_size=1, max_size=3)):
+            end = start + draw(durations)
+            assignments.append(RoleAssignment(role, person, start, end))
+            start = end
+        if draw(st.booleans()):
+            last = assignments[-1]
+            assignments[-1] = RoleAssignment(last.role, last.person, last.assumed_at)
     return Incident(
         id=draw(texts),
         title=draw(texts),
@@ -155,7 +157,7 @@ def incidents(draw: st.DrawFn) -> Incident:
         service=draw(st.none() | texts),
         category=draw(st.none() | texts),
         labels=draw(st.dictionaries(texts, texts, max_size=3)),
-        roles=(*past, *current_roles.values()),
+        roles=tuple(draw(st.permutations(assignments))),
         timeline=draw(timelines),
         started_at=started if include[0] else None,
         detected_at=detected if include[1] else None,

@@ -1,9 +1,9 @@
 import subprocess
 import sys
+from importlib.metadata import version
 
 import pytest
 
-import incidentkit
 from incidentkit.cli import main
 
 
@@ -12,7 +12,7 @@ def test_version(capsys):
         main(["--version"])
 
     assert 0 == info.value.code
-    assert f"incidentkit {incidentkit.__version__}\n" == capsys.readouterr().out
+    assert f"incidentkit {version('incidentkit')}\n" == capsys.readouterr().out
 
 
 def test_no_arguments_prints_help(capsys):

@@ -135,6 +135,9 @@ class TestOtherErrors:
         [
             InvalidTransition("closed", "resolve", ()),
             RoleConflict("scribe", "ana", "raj"),
+            RoleConflict(
+                "scribe", "ana", "raj", until=dt.datetime(2024, 6, 1, tzinfo=UTC)
+            ),
             RemotePayloadError("bad", source="pagerduty"),
             RemotePayloadError("bad", source="pagerduty", path="$.x"),
         ],

@@ -1,15 +1,21 @@
 """The fast structuring path runs only where validators cover every field."""
 
+import copy
 import datetime as dt
 
 import attrs
 import cattrs
 import pytest
+from cattrs.gen import make_dict_structure_fn
+from hypothesis import given
+from hypothesis import strategies as st
 
 from incidentkit import Incident, Role, Severity, ValidationError, serialization
 from incidentkit._fastpath import install
 from incidentkit._validators import instance_of, text
-from incidentkit.timeline import Note
+from incidentkit.timeline import Note, Timeline, TimelineEvent
+
+from .strategies import incidents
 
 
 UTC = dt.timezone.utc
@@ -132,3 +138,52 @@ def test_a_bool_for_a_string_is_refused_on_either_path():
         ValidationError, match=r"\$.title: expected a string \(got True\)"
     ):
         serialization.from_dict({"id": "x", "title": True, "severity": "P3"}, Incident)
+
+
+json_junk = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=2) | st.dictionaries(st.text(), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+
+
+def paths(data, prefix=()):
+    yield prefix
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from paths(value, (*prefix, index))
+
+
+def outcome(build):
+    try:
+        return build()
+    except (ValidationError, cattrs.BaseValidationError, ValueError, TypeError):
+        return "refused"
+
+
+@given(incidents(), st.data())
+def test_the_fast_path_accepts_and_refuses_exactly_what_cattrs_does(inc, data):
+    c = serialization.make_converter()
+    document = serialization.to_dict(inc)
+    del document["schema_version"]
+    where = data.draw(st.sampled_from(list(paths(document))[1:]))
+    parent = document
+    for step in where[:-1]:
+        parent = parent[step]
+    parent[where[-1]] = data.draw(json_junk)
+    cattrs_only = make_dict_structure_fn(
+        Incident, c, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+    )
+    events = document.get("timeline")
+
+    assert outcome(lambda: cattrs_only(copy.deepcopy(document), Incident)) == outcome(
+        lambda: c.structure(copy.deepcopy(document), Incident)
+    )
+    assert outcome(
+        lambda: Timeline(c.structure(copy.deepcopy(events), tuple[TimelineEvent, ...]))
+    ) == outcome(lambda: c.structure(copy.deepcopy(events), Timeline))

@@ -63,13 +63,13 @@ class TestDeclare:
         assert "ana" == inc.timeline[1].by
 
     def test_the_id_is_derived_deterministically(self):
-        assert "20240601-1400-checkout-errors" == declare().id
+        assert "20240601-140000-checkout-errors" == declare().id
         assert declare().id == declare().id
         assert "INC-42" == declare(id="INC-42").id
 
     def test_the_id_of_a_title_without_letters(self):
         assert (
-            "20240601-1400-incident"
+            "20240601-140000-incident"
             == Incident.declare(
                 "!!!", severity=Severity.P3, at=T0, declared_by="ana"
             ).id
@@ -228,9 +228,15 @@ class TestLifecycle:
         ):
             inc.mitigate(at=T0 + 5 * MIN)
 
-    def test_a_move_before_declaration_is_an_error(self):
-        with pytest.raises(ValidationError, match="last lifecycle change"):
-            declare().identify(at=T0 - MIN)
+    def test_an_incident_may_be_declared_after_it_was_mitigated(self):
+        inc = declare(detected_at=T0 - 10 * MIN).mitigate(at=T0 - 5 * MIN)
+
+        assert (T0 - 5 * MIN, T0) == (inc.mitigated_at, inc.declared_at)
+        assert StatusChanged is type(inc.timeline[0])
+
+    def test_a_move_before_detection_is_still_refused(self):
+        with pytest.raises(MilestoneOrderError, match="'mitigated_at' must not be"):
+            declare().mitigate(at=T0 - MIN)
 
     def test_a_move_before_detection_is_a_milestone_error(self):
         inc = Incident(id="x", title="t", severity=Severity.P3, detected_at=T0)
@@ -318,6 +324,38 @@ class TestPeople:
             match="cannot assign a role on an incident that is resolved",
         ):
             inc.assign(OPS, "raj", at=T0 + 2 * MIN)
+
+    def test_a_role_cannot_be_taken_while_someone_held_it(self):
+        inc = declare().assign(OPS, "raj", at=T0 + 3 * MIN)
+        inc = inc.relieve(OPS, at=T0 + 10 * MIN)
+
+        with pytest.raises(
+            RoleConflict,
+            match=r"role 'operations_lead' was held by 'raj' until "
+            r"2024-06-01T14:10:00\+00:00; 'bob' cannot take it before then",
+        ):
+            inc.assign(OPS, "bob", at=T0 + 5 * MIN)
+
+    def test_a_role_can_be_taken_again_once_free(self):
+        inc = declare().assign(OPS, "raj", at=T0 + 3 * MIN)
+        inc = inc.relieve(OPS, at=T0 + 10 * MIN).assign(OPS, "bob", at=T0 + 10 * MIN)
+
+        assert "bob" == inc.holder(OPS)
+        assert "raj" == inc.holder(OPS, at=T0 + 9 * MIN)
+
+    def test_overlapping_past_tenures_are_refused_at_construction(self):
+        from incidentkit import RoleAssignment
+
+        with pytest.raises(RoleConflict, match="was held by 'a' until"):
+            Incident(
+                id="x",
+                title="t",
+                severity=Severity.P3,
+                roles=(
+                    RoleAssignment(OPS, "b", T0 + MIN, T0 + 3 * MIN),
+                    RoleAssignment(OPS, "a", T0, T0 + 2 * MIN),
+                ),
+            )
 
     def test_two_current_holders_are_refused_at_construction(self):
         from incidentkit import RoleAssignment

@@ -238,7 +238,9 @@ class TestErrors:
         problems = self.problems(data)
 
         assert 1 == len(problems)
-        assert problems[0].startswith("$.timeline[9]: 'text' must be a non-empty string")
+        assert problems[0].startswith(
+            "$.timeline[9]: 'text' must be a non-empty string"
+        )
 
     def test_timeline_that_is_not_a_list(self):
         data = self.data()
@@ -375,6 +377,19 @@ class TestErrors:
             ValidationError, match=r"not JSON: Expecting value at line 1 column 1"
         ):
             serialization.loads("nope", Incident)
+
+    def test_nan_is_never_written(self):
+        from incidentkit.signals import WindowValue
+
+        value = WindowValue("5m", dt.timedelta(minutes=5), float("nan"))
+
+        with pytest.raises(ValidationError, match="cannot write NaN or infinity"):
+            serialization.dumps(value)
+
+    @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+    def test_nan_is_never_read(self, constant):
+        with pytest.raises(ValidationError, match=f"not JSON: {constant} is not"):
+            serialization.loads(f'{{"code": "x", "message": {constant}}}', Finding)
 
     def test_date_hooks(self):
         assert dt.date(2024, 7, 1) == serialization.from_dict("2024-07-01", dt.date)

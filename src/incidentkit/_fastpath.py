@@ -3,12 +3,12 @@ A fast path for reading the core model from JSON data.
 
 cattrs builds a value field by field, calling one hook per field inside its
 error bookkeeping, and then the attrs ``__init__`` checks every field again.
-For classes whose attrs validators already check the type and content of every
-field, that first pass is redundant when the input is good.  The fast path
-converts only what JSON cannot carry (datetimes, enums, roles, nested values)
-and calls the class directly.  Any failure at all falls back to the detailed
-cattrs path, which raises the error with its JSON path: messages are the same
-either way, and the models stay the one place where validation lives.
+The fast path makes the same strict type checks and conversions inline (strings,
+datetimes, enums, roles, string mappings, nested values) and calls the class
+directly, so its validators still check the content.  A class with a field of
+any other type keeps its cattrs hook.  Any failure at all falls back to the
+detailed cattrs path, which raises the error with its JSON path: messages are
+the same either way, and the models stay the one place where content rules live.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import enum
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final
+from typing import Any
 
 import attrs
 import cattrs
@@ -32,16 +32,27 @@ __all__ = ["install"]
 Hook = Callable[[Any, Any], Any]
 Convert = Callable[[Any], Any]
 
-_PASS: Final = object()
-"""Marker: the field's value is used as JSON gives it (its validator checks it)."""
-
 
 class _Ineligible(Exception):  # noqa: N818 - a signal, not an error users see
     """The class has a field the fast path cannot build safely."""
 
 
-def _require_dict(value: Any) -> Any:
-    if type(value) is not dict:
+def _require_str(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError
+    return value
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is not None and type(value) is not str:
+        raise TypeError
+    return value
+
+
+def _str_dict(value: Any) -> dict[str, str]:
+    if type(value) is not dict or not all(
+        type(k) is str and type(v) is str for k, v in value.items()
+    ):
         raise TypeError
     return value
 
@@ -63,12 +74,12 @@ def _converter_for(
     datetime: Convert,
     role: Convert,
     nested: Mapping[type, Convert],
-) -> Convert | object:
+) -> Convert:
     optional, kind = _optional(field.type)
     if kind is dt.datetime:
         return (lambda v: None if v is None else datetime(v)) if optional else datetime
-    if kind is str and field.validator is not None:
-        return _PASS
+    if kind is str:
+        return _optional_str if optional else _require_str
     if optional:
         raise _Ineligible
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
@@ -76,12 +87,10 @@ def _converter_for(
     known: dict[Any, Convert] = {Role: role, **nested}
     if kind in known:
         return known[kind]
-    return _container_converter(field, kind, nested)
+    return _container_converter(kind, nested)
 
 
-def _container_converter(
-    field: attrs.Attribute[Any], kind: Any, nested: Mapping[type, Convert]
-) -> Convert:
+def _container_converter(kind: Any, nested: Mapping[type, Convert]) -> Convert:
     origin = typing.get_origin(kind)
     args = typing.get_args(kind)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis and args[0] in nested:  # noqa: PLR2004
@@ -93,8 +102,8 @@ def _container_converter(
             return tuple(map(item, value))
 
         return many
-    if origin in (Mapping, dict) and args == (str, str) and field.validator is not None:
-        return _require_dict
+    if origin in (Mapping, dict) and args == (str, str):
+        return _str_dict
     raise _Ineligible
 
 
@@ -112,9 +121,7 @@ def _fast(  # noqa: C901 - one closure, flat in reality
     for field in attrs.fields(cls):
         if not field.init or field.alias != field.name:
             raise _Ineligible
-        convert = _converter_for(field, datetime, role, nested)
-        if convert is not _PASS:
-            conversions.append((field.name, typing.cast("Convert", convert)))
+        conversions.append((field.name, _converter_for(field, datetime, role, nested)))
 
     def structure(value: Any) -> Any:
         if type(value) is dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import Final
 
@@ -80,17 +81,26 @@ def check_status_milestones(
 
 
 def check_single_holders(roles: Iterable[RoleAssignment]) -> None:
-    """Raise `RoleConflict` when two people hold one role at once."""
-    seen: dict[Role, str] = {}
+    """Raise `RoleConflict` when two people hold one role at the same moment."""
+    tenures: dict[Role, list[RoleAssignment]] = {}
     for assignment in roles:
         if not isinstance(assignment, RoleAssignment):
             raise ValidationError.for_field(
                 "roles", "RoleAssignment values", assignment
             )
-        if not assignment.is_current:
+        tenures.setdefault(assignment.role, []).append(assignment)
+    for role, held in tenures.items():
+        if len(held) < 2:  # noqa: PLR2004
             continue
-        if assignment.role in seen:
-            raise RoleConflict(
-                assignment.role.name, seen[assignment.role], assignment.person
-            )
-        seen[assignment.role] = assignment.person
+        held.sort(key=_assumed)
+        for before, after in itertools.pairwise(held):
+            if before.relieved_at is None:
+                raise RoleConflict(role.name, before.person, after.person)
+            if after.assumed_at < before.relieved_at:
+                raise RoleConflict(
+                    role.name, before.person, after.person, until=before.relieved_at
+                )
+
+
+def _assumed(assignment: RoleAssignment) -> dt.datetime:
+    return assignment.assumed_at

@@ -133,6 +133,9 @@ def ensure_utc(
         value: The datetime.
         field: The name used in the error message.
         assume_tz: The zone a naive *value* is in.  Without it, naive is an error.
+            Wall times that happen twice (clocks going back) are read as the
+            first; wall times that never happen (clocks going forward) are read
+            with the offset before the change, as PEP 495 does.
 
     Returns:
         The same instant, in UTC.
@@ -144,16 +147,17 @@ def ensure_utc(
     Example:
         >>> from datetime import datetime
         >>> from incidentkit import ensure_utc
-        >>> ensure_utc(datetime(2024, 3, 31, 2, 30), assume_tz="Europe/Berlin")
-        datetime.datetime(2024, 3, 31, 1, 30, tzinfo=datetime.timezone.utc)
+        >>> ensure_utc(datetime(2024, 3, 31, 9, 30), assume_tz="Europe/Berlin")
+        datetime.datetime(2024, 3, 31, 7, 30, tzinfo=datetime.timezone.utc)
     """
     if not isinstance(value, dt.datetime):
         raise ValidationError.for_field(field, _AWARE, value)
     if value.tzinfo is None or value.utcoffset() is None:
         if assume_tz is None:
             raise ValidationError(
-                f"{field!r} must be {_AWARE} (got {value!r}); "
-                "pass assume_tz= to name the zone of naive times",
+                f"{field!r} must be {_AWARE} (got {value!r}); naive times are "
+                "ambiguous: attach a tzinfo, or name their zone with assume_tz= "
+                "in parse_instant() or ensure_utc()",
                 field=field,
                 expected=_AWARE,
                 got=value,

@@ -164,26 +164,43 @@ class RoleConflict(ValidationError):
 
     Attributes:
         role: The name of the role.
-        holder: Who holds it now.
+        holder: Who holds it (or held it, for an overlap in the past).
+        wanted: Who was to take it.
+        until: When *holder*'s tenure ends, for an overlap in the past;
+            ``None`` when *holder* holds the role now.
     """
 
     role: str
     holder: str
+    wanted: str
+    until: object
 
-    def __init__(self, role: str, holder: str, wanted: str) -> None:
+    def __init__(
+        self, role: str, holder: str, wanted: str, *, until: object = None
+    ) -> None:
+        if until is None:
+            message = (
+                f"role {role!r} is held by {holder!r}; hand it off to {wanted!r} "
+                "with hand_off() instead of assigning it twice"
+            )
+        else:
+            message = (
+                f"role {role!r} was held by {holder!r} until {_iso(until)}; "
+                f"{wanted!r} cannot take it before then"
+            )
         super().__init__(
-            f"role {role!r} is held by {holder!r}; hand it off to {wanted!r} "
-            f"with hand_off() instead of assigning it twice",
-            field="role",
-            expected="a role nobody holds",
-            got=role,
+            message, field="role", expected="a role nobody holds", got=role
         )
         self.role = role
         self.holder = holder
         self.wanted = wanted
+        self.until = until
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.role, self.holder, self.wanted))
+        return (
+            _rebuild_role_conflict,
+            (self.role, self.holder, self.wanted, self.until),
+        )
 
 
 class InvalidTransition(IncidentKitError, ValueError):
@@ -255,6 +272,12 @@ def _rebuild(
     for key, value in attrs.items():
         setattr(err, key, value)
     return err
+
+
+def _rebuild_role_conflict(
+    role: str, holder: str, wanted: str, until: object
+) -> RoleConflict:
+    return RoleConflict(role, holder, wanted, until=until)
 
 
 def _rebuild_remote(

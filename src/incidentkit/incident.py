@@ -228,7 +228,7 @@ class Incident:
             commander: Who takes command; *declared_by* when not given.
             labels: Free-form string labels.
             id: The identifier; derived from *at* and *title* when not given
-                (``"20240601-1400-checkout-errors"``), so declaring is
+                (``"20240601-140000-checkout-errors"``), so declaring is
                 deterministic.
 
         Returns:
@@ -779,8 +779,10 @@ class Incident:
         return ensure_utc(at, field="at")
 
     def _check_not_before_last_move(self, at: dt.datetime) -> None:
+        # Only earlier moves bound a move: an incident may be declared after it
+        # was mitigated (for the record), and the milestones check the rest.
         last = self.timeline.last(StatusChanged)
-        floor = last.at if last is not None else self.declared_at
+        floor = None if last is None else last.at
         if floor is not None and at < floor:
             raise ValidationError(
                 f"'at' must not be before the last lifecycle change "
@@ -798,4 +800,4 @@ class Incident:
 
 def _derive_id(at: dt.datetime, title: str) -> str:
     slug = _SLUG.sub("-", title.lower()).strip("-")[:40].rstrip("-") or "incident"
-    return f"{at:%Y%m%d-%H%M}-{slug}"
+    return f"{at:%Y%m%d-%H%M%S}-{slug}"

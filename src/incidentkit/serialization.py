@@ -412,13 +412,31 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
         The JSON text.
     """
     separators = (",", ":") if indent is None else None
-    # Values are trees: skipping the encoder's cycle check is safe and faster.
-    return json.dumps(
-        to_dict(obj),
-        ensure_ascii=False,
-        indent=indent,
-        separators=separators,
-        check_circular=False,
+    try:
+        # Values are trees: skipping the encoder's cycle check is safe and faster.
+        return json.dumps(
+            to_dict(obj),
+            ensure_ascii=False,
+            indent=indent,
+            separators=separators,
+            check_circular=False,
+            allow_nan=False,
+        )
+    except ValueError as exc:
+        raise ValidationError(
+            "cannot write NaN or infinity as JSON: JSON has no such numbers",
+            field="$",
+            expected="finite numbers",
+            got=str(exc),
+        ) from exc
+
+
+def _refuse_constant(name: str) -> typing.NoReturn:
+    raise ValidationError(
+        f"not JSON: {name} is not a JSON number",
+        field="$",
+        expected="finite JSON numbers",
+        got=name,
     )
 
 
@@ -434,10 +452,11 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         The value.
 
     Raises:
-        ValidationError: If the text is not JSON or does not describe a *cls*.
+        ValidationError: If the text is not JSON (``NaN`` and ``Infinity`` are
+            not), or does not describe a *cls*.
     """
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise ValidationError(
             f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
