@@ -225,3 +225,84 @@ def test_copy_is_independent() -> None:
     top = sketch.quantile(1.0)
     assert top is not None
     assert top.value == 0.5
+
+
+def test_a_zero_does_not_make_positive_quantiles_look_collapsed() -> None:
+    sketch = LatencySketch()
+    sketch.add(0.0)
+    sketch.add_many([0.1] * 10)
+    median = sketch.quantile(0.5)
+    assert median is not None
+    assert median.guaranteed
+    # 0.1's bucket is at most gamma = 1.01 / 0.99 wide: its lower edge > 0.098.
+    assert 0.098 < median.lower <= 0.1 <= median.upper
+    assert sketch.collapsed_to is None
+
+
+def test_collapsed_buckets_with_a_zero_lose_the_guarantee_but_keep_true_bounds() -> (
+    None
+):
+    sketch = LatencySketch(max_buckets=10)
+    sketch.add(0.0)
+    sketch.add_many([10.0**exponent for exponent in range(-6, 4)])
+    low = sketch.quantile(0.1)  # rank 1: the true value is 1e-6
+    assert low is not None
+    assert not low.guaranteed
+    assert low.lower <= 1e-6 <= low.upper
+
+
+def test_values_collapsed_in_a_merged_sketch_are_flagged_where_they_land() -> None:
+    wide = LatencySketch()
+    wide.add(0.5)
+    narrow = LatencySketch(max_buckets=10)
+    narrow.add_many([0.001] * 10 + [1000.0])  # the 0.001s fold into ~820
+    wide.merge(narrow)
+    median = wide.quantile(0.5)  # rank 5.5 of 12: the true value is 0.001
+    assert median is not None
+    assert not median.guaranteed
+    assert median.lower <= 0.001 <= median.upper
+
+
+def test_add_refuses_booleans_as_values_and_weights() -> None:
+    sketch = LatencySketch()
+    with pytest.raises(ValidationError, match=r"'value' must be .* \(got True\)"):
+        sketch.add(True)  # noqa: FBT003
+    with pytest.raises(ValidationError, match=r"'weight' must be .* \(got True\)"):
+        sketch.add(0.5, weight=True)
+    with pytest.raises(ValidationError, match=r"'value' must be .* \(got True\)"):
+        sketch.add_many([0.5, True])
+    assert sketch.count == 0.0
+
+
+def test_numpy_scalars_and_boolean_arrays() -> None:
+    np = pytest.importorskip("numpy")
+    sketch = LatencySketch()
+    sketch.add(np.float64(0.5))
+    sketch.add(np.int64(2))
+    assert (sketch.count, sketch.minimum, sketch.maximum) == (2.0, 0.5, 2.0)
+    with pytest.raises(ValidationError, match="'values' must be finite"):
+        sketch.add_many(np.array([True, False]))
+
+
+with_zeros = st.lists(
+    st.one_of(st.just(0.0), st.floats(min_value=1e-6, max_value=1e6)),
+    min_size=1,
+    max_size=100,
+)
+
+
+@given(with_zeros, with_zeros, quantiles)
+def test_bounds_hold_and_guaranteed_means_accurate_after_collapses_and_merges(
+    a: list[float], b: list[float], q: float
+) -> None:
+    left = LatencySketch(max_buckets=8)
+    left.add_many(a)
+    right = LatencySketch(max_buckets=8)
+    right.add_many(b)
+    left.merge(right)
+    exact = exact_quantile(a + b, q)
+    estimate = left.quantile(q)
+    assert estimate is not None
+    assert estimate.lower <= exact <= estimate.upper
+    if estimate.guaranteed:
+        assert abs(estimate.value - exact) <= (0.01 + SLACK) * exact

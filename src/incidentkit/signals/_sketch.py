@@ -12,6 +12,7 @@ relative accuracy ``a`` of every value in the bucket.
 from __future__ import annotations
 
 import math
+import numbers
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -136,6 +137,9 @@ class LatencySketch:
             last bits).
         minimum: Smallest value added (the largest float while empty).
         maximum: Largest value added (0 while empty).
+        collapsed_to: The highest bucket index that holds values folded in
+            from lower buckets, or `None` while nothing was collapsed; a
+            quantile from that bucket or below is not `Quantile.guaranteed`.
 
     Example:
         >>> from incidentkit.signals import LatencySketch
@@ -160,6 +164,7 @@ class LatencySketch:
     total: float = 0.0
     minimum: float = _EMPTY_MIN
     maximum: float = 0.0
+    collapsed_to: int | None = None
     _multiplier: float = attrs.field(init=False, repr=False, eq=False)
     _gamma: float = attrs.field(init=False, repr=False, eq=False)
 
@@ -179,7 +184,8 @@ class LatencySketch:
             weight: How many times to count it; positive and finite.
 
         Raises:
-            ValidationError: If *value* or *weight* is negative, NaN or infinite.
+            ValidationError: If *value* or *weight* is negative, NaN, infinite
+                or not a number (booleans are refused).
 
         Example:
             >>> from incidentkit.signals import LatencySketch
@@ -188,33 +194,44 @@ class LatencySketch:
             >>> sketch.count
             3.0
         """
-        try:
-            if _TINY < value < _INF and 0.0 < weight < _INF:
-                index = ceil(log(value) * self._multiplier) - self.offset
-                bins = self.bins
-                if 0 <= index < len(bins):
-                    bins[index] += weight
-                else:
-                    self._put(index + self.offset, float(weight))
-                self.count += weight
-                self.total += value * weight
-                # Plain comparisons: min()/max() calls cost more in this hot path.
-                if value < self.minimum:  # noqa: PLR1730
-                    self.minimum = value
-                if value > self.maximum:  # noqa: PLR1730
-                    self.maximum = value
-                return
-        except TypeError:
-            pass
+        # Exact class checks first: they are cheap, and they keep bools out.
+        if (
+            (value.__class__ is float or value.__class__ is int)
+            and _TINY < value < _INF
+            and (weight.__class__ is float or weight.__class__ is int)
+            and 0.0 < weight < _INF
+        ):
+            index = ceil(log(value) * self._multiplier) - self.offset
+            bins = self.bins
+            if 0 <= index < len(bins):
+                bins[index] += weight
+            else:
+                self._put(index + self.offset, float(weight))
+            self.count += weight
+            self.total += value * weight
+            # Plain comparisons: min()/max() calls cost more in this hot path.
+            if value < self.minimum:  # noqa: PLR1730
+                self.minimum = value
+            if value > self.maximum:  # noqa: PLR1730
+                self.maximum = value
+            return
         self._add_special(value, weight)
 
     def _add_special(self, value: float, weight: float) -> None:
         _check_weight(weight)
         _check_value(value)
-        # Only zero and subnormal values reach this point.
+        value = float(value)
+        if value > _TINY:  # a float subclass or another real number type
+            self.add(value, float(weight))
+            return
+        # Zero and subnormal values.
         self.zero_count += weight
         self.count += weight
-        self.minimum = min(self.minimum, float(value))
+        self.minimum = min(self.minimum, value)
+
+    def _mark_collapsed(self, key: int) -> None:
+        if self.collapsed_to is None or key > self.collapsed_to:
+            self.collapsed_to = key
 
     def _put(self, key: int, weight: float) -> None:
         """Add *weight* to bucket *key*, growing or collapsing the store."""
@@ -228,7 +245,9 @@ class LatencySketch:
         if key < low:
             if high - key + 1 > self.max_buckets:
                 # Below a full store: the collapsed lowest bucket takes it.
-                key = max(key, high - self.max_buckets + 1)
+                key = high - self.max_buckets + 1
+                if weight:
+                    self._mark_collapsed(key)
                 if key >= low:
                     bins[key - low] += weight
                     return
@@ -247,10 +266,13 @@ class LatencySketch:
         extra = len(bins) - self.max_buckets
         if extra <= 0:
             return
-        folded = math.fsum(bins[: extra + 1])
+        below = math.fsum(bins[:extra])
+        folded = below + bins[extra]
         del bins[:extra]
         bins[0] = folded
         self.offset += extra
+        if below:
+            self._mark_collapsed(self.offset)
 
     def add_many(self, values: Iterable[float]) -> None:
         """
@@ -264,7 +286,7 @@ class LatencySketch:
             values: Finite, non-negative numbers.
 
         Raises:
-            ValidationError: If any value is negative, NaN or infinite.
+            ValidationError: If any value is negative, NaN, infinite or a bool.
 
         Example:
             >>> from incidentkit.signals import LatencySketch
@@ -296,11 +318,19 @@ class LatencySketch:
                 self.add(value)
             return
         counts = Counter(map(ceil, map(mul, map(log, seq), repeat(self._multiplier))))
+        # A bool can only hide in the bucket of 1.0 (key 0): check only then.
+        if 0 in counts and bool in set(map(type, seq)):
+            for value in seq:
+                _check_value(value)
         self._absorb(counts.items(), float(len(seq)), total, low, high)
 
     def _add_array(self, values: object) -> None:
         import numpy as np  # noqa: PLC0415 - only reached when the caller imported it
 
+        if values.dtype == np.bool_:  # type: ignore[attr-defined]
+            raise ValidationError.for_field(
+                "values", "finite, non-negative numbers", "a boolean array"
+            )
         arr = np.asarray(values, dtype=np.float64).ravel()
         if arr.size == 0:
             return
@@ -336,6 +366,8 @@ class LatencySketch:
             self._put(first, 0.0)
             bins = self.bins
             offset = self.offset
+            if first < offset:
+                self._mark_collapsed(offset)
             for key, weight in pairs:
                 index = key - offset
                 bins[max(0, index)] += weight
@@ -381,6 +413,8 @@ class LatencySketch:
             other.maximum,
         )
         self.zero_count += other.zero_count
+        if other.collapsed_to is not None:
+            self._mark_collapsed(max(other.collapsed_to, self.offset))
 
     def copy(self) -> LatencySketch:
         """
@@ -404,6 +438,7 @@ class LatencySketch:
             total=self.total,
             minimum=self.minimum,
             maximum=self.maximum,
+            collapsed_to=self.collapsed_to,
         )
 
     # --- querying --------------------------------------------------------------
@@ -456,7 +491,7 @@ class LatencySketch:
         upper = gamma ** float(chosen)
         lower = upper / gamma
         value = 2.0 * upper / (1.0 + gamma)
-        collapsed = index == 0 and self.minimum < lower * (1.0 - _BOUND_SLACK)
+        collapsed = self.collapsed_to is not None and chosen <= self.collapsed_to
         low = self.minimum if collapsed else lower * (1.0 - _BOUND_SLACK)
         low = max(low, self.minimum)
         high = min(upper * (1.0 + _BOUND_SLACK), self.maximum)
@@ -526,7 +561,7 @@ class LatencySketch:
 def _check_value(value: object, field: str = "value") -> None:
     if (
         isinstance(value, bool)
-        or not isinstance(value, (int, float))
+        or not isinstance(value, numbers.Real)
         or not math.isfinite(value)
         or value < 0
     ):
@@ -536,7 +571,7 @@ def _check_value(value: object, field: str = "value") -> None:
 def _check_weight(weight: object) -> None:
     if (
         isinstance(weight, bool)
-        or not isinstance(weight, (int, float))
-        or not 0 < weight < _INF
+        or not isinstance(weight, numbers.Real)
+        or not 0 < float(weight) < _INF
     ):
         raise ValidationError.for_field("weight", "a positive, finite number", weight)
