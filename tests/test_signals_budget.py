@@ -10,6 +10,7 @@ from incidentkit.signals import (
     AlertPolicy,
     AlertTracker,
     BurnPolicy,
+    BurnWindow,
     Condition,
     Decision,
     ErrorBudgetEvaluator,
@@ -276,3 +277,42 @@ def test_a_burning_budget_whose_data_stops_stays_firing_then_closes_once() -> No
         (NotificationKind.FIRING, T0),
         (NotificationKind.RESOLVED_NO_DATA, T0 + 20 * minute),
     ]
+
+
+def test_a_page_level_burn_pages_even_when_ticket_rules_come_first() -> None:
+    ticket = BurnWindow(timedelta(hours=6), timedelta(minutes=30), 6.0, Urgency.TICKET)
+    page = BurnWindow(timedelta(hours=1), timedelta(minutes=5), 14.4, Urgency.PAGE)
+    errors = ErrorBudgetEvaluator(0.999, burn=BurnPolicy(windows=(ticket, page)))
+    errors.record(T0, good=900, explicit=100)  # 10 % errors: burn 100x everywhere
+    decision = errors.evaluate(T0)
+    assert decision.state is SignalState.FIRING
+    assert decision.urgency is Urgency.PAGE
+    assert decision.rule == "page 14.4x over 1h and 5m"
+
+
+def test_among_rules_of_one_urgency_the_fastest_burn_decides() -> None:
+    hour = timedelta(hours=1)
+    slow = BurnWindow(6 * hour, timedelta(minutes=30), 6.0)
+    fast = BurnWindow(hour, timedelta(minutes=5), 14.4)
+    errors = ErrorBudgetEvaluator(0.999, burn=BurnPolicy(windows=(slow, fast)))
+    errors.record(T0 - 3 * hour, good=1000)
+    errors.record(T0, good=900, explicit=100)
+    decision = errors.evaluate(T0)
+    # 1h: 100 of 1000 bad, burn 100x; 6h: 100 of 2000 bad, burn 50x.
+    assert decision.rule == "page 14.4x over 1h and 5m"
+    assert decision.reasons[0].startswith("error budget burning 100.0x over 1h")
+
+
+def test_a_policy_needs_at_least_one_window() -> None:
+    with pytest.raises(
+        ValidationError, match=r"'windows' must be a non-empty tuple of BurnWindow"
+    ):
+        BurnPolicy(windows=())
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, True, "10"])
+def test_min_events_must_be_a_non_negative_integer(bad: object) -> None:
+    with pytest.raises(
+        ValidationError, match="'min_events' must be None or a non-negative integer"
+    ):
+        BurnPolicy(min_events=bad)  # type: ignore[arg-type]

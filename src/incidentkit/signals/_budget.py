@@ -106,6 +106,28 @@ class BurnWindow:
         return self.burn_rate * (self.long / period)
 
 
+def _check_windows(
+    _instance: object, _attribute: object, value: tuple[BurnWindow, ...]
+) -> None:
+    if (
+        not isinstance(value, tuple)
+        or not value
+        or not all(isinstance(w, BurnWindow) for w in value)
+    ):
+        raise ValidationError.for_field(
+            "windows", "a non-empty tuple of BurnWindow", value
+        )
+
+
+def _check_min_events(_instance: object, _attribute: object, value: int | None) -> None:
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or value < 0
+    ):
+        raise ValidationError.for_field(
+            "min_events", "None or a non-negative integer", value
+        )
+
+
 def _workbook_windows(self: BurnPolicy) -> tuple[BurnWindow, ...]:
     return derive_windows(self.period, WORKBOOK_BUDGET_RULES)
 
@@ -133,9 +155,12 @@ class BurnPolicy:
 
     Attributes:
         period: The SLO period (default 30 days).
-        windows: The rules.
+        windows: The rules (at least one).  When several fire, the decision
+            reports the most urgent: a page before a ticket, and among rules
+            of the same urgency the one whose long window burns fastest.
         min_events: Rules whose long window holds fewer events are not
-            evaluated (`None`: always evaluate, as the Workbook does).
+            evaluated (`None`: always evaluate, as the Workbook does); a
+            non-negative integer.
 
     Example:
         >>> from datetime import timedelta
@@ -150,9 +175,10 @@ class BurnPolicy:
         default=_THIRTY_DAYS, validator=check_positive_timedelta
     )
     windows: tuple[BurnWindow, ...] = attrs.field(
-        default=attrs.Factory(_workbook_windows, takes_self=True)
+        default=attrs.Factory(_workbook_windows, takes_self=True),
+        validator=_check_windows,
     )
-    min_events: int | None = None
+    min_events: int | None = attrs.field(default=None, validator=_check_min_events)
 
     @classmethod
     def from_budget(
@@ -389,6 +415,11 @@ class ErrorBudgetEvaluator:
                 and _burn(short, budget) > window.burn_rate
             ):
                 fired.append((window, long, short))
+        # The most urgent rule decides: pages first, then the fastest burn
+        # (a stable sort keeps the policy's order among equals).
+        fired.sort(
+            key=lambda f: (f[0].urgency is not Urgency.PAGE, -_burn(f[1], budget))
+        )
         return tuple(values), fired, evaluable
 
     def _condition(
