@@ -8,9 +8,14 @@ from collections.abc import Iterable, Iterator
 import attrs
 
 from incidentkit._time import check_aware, to_utc
+from incidentkit.errors import ValidationError
 
 from ._budget import BurnPolicy, ErrorBudgetEvaluator
-from ._checks import check_fraction, check_non_negative_timedelta
+from ._checks import (
+    check_fraction,
+    check_non_negative_timedelta,
+    check_positive_timedelta,
+)
 from ._decision import Decision
 from ._latency import LatencyEvaluator, LatencyPolicy
 from ._saturation import ResourceReading, SaturationEvaluator, SaturationPolicy
@@ -76,6 +81,52 @@ class GoldenDecisions:
         return iter((self.latency, self.traffic, self.errors, self.saturation))
 
 
+def _same_objective(objective: float, errors: ErrorBudgetEvaluator) -> None:
+    if errors.objective != objective:
+        raise ValidationError.for_field(
+            "errors.objective",
+            f"equal to objective ({objective})",
+            errors.objective,
+        )
+
+
+def _same_promise(latency_slo: dt.timedelta, latency: LatencyEvaluator) -> None:
+    if latency.policy.promise != latency_slo:
+        raise ValidationError.for_field(
+            "latency.policy.promise",
+            f"equal to latency_slo ({latency_slo!r})",
+            latency.policy.promise,
+        )
+
+
+def _check_objective(instance: GoldenSignals, attribute: object, value: float) -> None:
+    check_fraction(instance, attribute, value)  # type: ignore[arg-type]
+    errors = getattr(instance, "errors", None)
+    if errors is not None:
+        _same_objective(value, errors)
+
+
+def _check_errors(
+    instance: GoldenSignals, _attribute: object, value: ErrorBudgetEvaluator
+) -> None:
+    _same_objective(instance.objective, value)
+
+
+def _check_latency_slo(
+    instance: GoldenSignals, attribute: object, value: dt.timedelta
+) -> None:
+    check_positive_timedelta(instance, attribute, value)  # type: ignore[arg-type]
+    latency = getattr(instance, "latency", None)
+    if latency is not None:
+        _same_promise(value, latency)
+
+
+def _check_latency(
+    instance: GoldenSignals, _attribute: object, value: LatencyEvaluator
+) -> None:
+    _same_promise(instance.latency_slo, value)
+
+
 def _errors(self: GoldenSignals) -> ErrorBudgetEvaluator:
     return ErrorBudgetEvaluator(self.objective, self.burn, self.alerting)
 
@@ -102,13 +153,16 @@ class GoldenSignals:
     *latency_slo*) or a good request.  Its latency goes to the success or the
     failure sketches.  Nothing reads the clock: `evaluate` takes ``now``.
     Replace an evaluator (for example ``latency=LatencyEvaluator(...)``) to
-    change its policy.
+    change its policy.  *objective* and *latency_slo* must agree with the
+    errors evaluator's objective and the latency evaluator's promise (checked
+    at construction and on assignment), so "too slow" means one thing.
 
     Attributes:
         objective: The availability SLO, e.g. 0.999.
         latency_slo: The promised latency.
-        alerting: Debounce and no-data policy shared by the default evaluators.
-        burn: Burn-rate rules for the errors evaluator.
+        alerting: Debounce and no-data policy the default evaluators are
+            built with.
+        burn: Burn-rate rules the default errors evaluator is built with.
         errors: The error-budget evaluator.
         latency: The latency evaluator.
         traffic: The traffic evaluator.
@@ -125,15 +179,17 @@ class GoldenSignals:
         'firing'
     """
 
-    objective: float = attrs.field(default=0.999, validator=check_fraction)
-    latency_slo: dt.timedelta = dt.timedelta(seconds=1)
+    objective: float = attrs.field(default=0.999, validator=_check_objective)
+    latency_slo: dt.timedelta = attrs.field(
+        default=dt.timedelta(seconds=1), validator=_check_latency_slo
+    )
     alerting: AlertPolicy = attrs.field(factory=AlertPolicy)
     burn: BurnPolicy = attrs.field(factory=BurnPolicy)
     errors: ErrorBudgetEvaluator = attrs.field(
-        default=attrs.Factory(_errors, takes_self=True)
+        default=attrs.Factory(_errors, takes_self=True), validator=_check_errors
     )
     latency: LatencyEvaluator = attrs.field(
-        default=attrs.Factory(_latency, takes_self=True)
+        default=attrs.Factory(_latency, takes_self=True), validator=_check_latency
     )
     traffic: TrafficEvaluator = attrs.field(
         default=attrs.Factory(_traffic, takes_self=True)
@@ -157,7 +213,7 @@ class GoldenSignals:
             self.errors.record(at, explicit=1.0)
         elif not request.correct:
             self.errors.record(at, implicit=1.0)
-        elif request.latency > self.latency_slo:
+        elif request.latency > self.latency.policy.promise:
             self.errors.record(at, policy=1.0)
         else:
             self.errors.record(at, good=1.0)
