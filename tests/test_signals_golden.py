@@ -6,12 +6,15 @@ import pytest
 
 from incidentkit.errors import ValidationError
 from incidentkit.signals import (
+    AlertPolicy,
+    Condition,
     ErrorBudgetEvaluator,
     GoldenSignals,
     LatencyEvaluator,
     LatencyPolicy,
     Request,
 )
+from incidentkit.signals._state import stale
 
 
 T0 = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -52,3 +55,27 @@ def test_too_slow_follows_the_latency_evaluators_promise() -> None:
     window = gs.errors.counts.counts(T0, timedelta(minutes=1))
     assert (window.good, window.policy) == (1.0, 1.0)
     assert gs.latency.counts.counts(T0, timedelta(minutes=1)).policy == 1.0
+
+
+def test_staleness_is_judged_the_same_way_everywhere() -> None:
+    policy = AlertPolicy(stale_after=timedelta(minutes=5))
+    assert stale(T0, T0 + timedelta(minutes=5), policy) is None
+    assert stale(None, T0, policy) == (Condition.NO_DATA, ("no data received",))
+    later = T0 + timedelta(minutes=5, seconds=1)
+    expected = (Condition.NO_DATA, ("no data received since 2024-06-01T12:00:00Z",))
+    assert stale(T0, later, policy) == expected
+    gs = GoldenSignals(alerting=policy)
+    gs.heartbeat(T0)
+    decisions = gs.evaluate(later)
+    reasons = {d.reasons[0] for d in (decisions.latency, decisions.errors)}
+    assert reasons == {expected[1][0]}
+    assert decisions.traffic.reasons[0] == expected[1][0]
+
+
+def test_every_evaluator_tracks_with_its_own_alerting_policy() -> None:
+    policy = AlertPolicy(breaches=2, of_last=3)
+    gs = GoldenSignals(alerting=policy)
+    assert [e.tracker.policy for e in (gs.latency, gs.traffic, gs.errors)] == [
+        policy
+    ] * 3
+    assert gs.saturation.tracker.policy is policy

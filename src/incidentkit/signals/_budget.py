@@ -8,13 +8,13 @@ from typing import Final
 
 import attrs
 
-from incidentkit._time import ensure_utc, format_instant
+from incidentkit._time import ensure_utc
 from incidentkit.errors import ValidationError
 from incidentkit.findings import Finding, Level
 
 from ._checks import check_fraction, check_positive, check_positive_timedelta
 from ._decision import Decision, Urgency, WindowValue, format_duration
-from ._state import AlertPolicy, AlertTracker, Condition
+from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
 from ._windows import RollingCounts, WindowCounts
 
 
@@ -322,9 +322,7 @@ class ErrorBudgetEvaluator:
     counts: RollingCounts = attrs.field(
         default=attrs.Factory(_counts_for, takes_self=True)
     )
-    tracker: AlertTracker = attrs.field(
-        default=attrs.Factory(lambda self: AlertTracker(self.alerting), takes_self=True)
-    )
+    tracker: AlertTracker = attrs.field(default=OWN_TRACKER)
     urgency: Urgency | None = None
 
     def record(
@@ -430,10 +428,9 @@ class ErrorBudgetEvaluator:
         fired: list[_Fired],
         evaluable: int,
     ) -> tuple[Condition, tuple[str, ...]]:
-        last = self.counts.last_seen
-        if last is None or now - last > self.alerting.stale_after:
-            since = "" if last is None else f" since {format_instant(last)}"
-            return Condition.NO_DATA, (f"no data received{since}",)
+        missing = stale(self.counts.last_seen, now, self.alerting)
+        if missing is not None:
+            return missing
         if not evaluable:
             return Condition.INSUFFICIENT_DATA, (
                 f"fewer than {self.burn.min_events} requests in every long window",

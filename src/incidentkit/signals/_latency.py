@@ -7,7 +7,7 @@ from typing import Final
 
 import attrs
 
-from incidentkit._time import ensure_utc, format_instant
+from incidentkit._time import ensure_utc
 
 from ._checks import (
     check_fraction,
@@ -16,7 +16,7 @@ from ._checks import (
 )
 from ._decision import Decision, Urgency, WindowValue, format_duration
 from ._sketch import DEFAULT_RELATIVE_ACCURACY, Quantile
-from ._state import AlertPolicy, AlertTracker, Condition
+from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
 from ._windows import RollingCounts, RollingSketch
 
 
@@ -153,9 +153,7 @@ class LatencyEvaluator:
     ok: RollingSketch = attrs.field(default=attrs.Factory(_ring, takes_self=True))
     failed: RollingSketch = attrs.field(default=attrs.Factory(_ring, takes_self=True))
     counts: RollingCounts = attrs.field(default=attrs.Factory(_counts, takes_self=True))
-    tracker: AlertTracker = attrs.field(
-        default=attrs.Factory(lambda self: AlertTracker(self.alerting), takes_self=True)
-    )
+    tracker: AlertTracker = attrs.field(default=OWN_TRACKER)
 
     def observe(self, at: dt.datetime, seconds: float, ok: bool = True) -> None:
         """
@@ -252,10 +250,9 @@ class LatencyEvaluator:
     def _condition(
         self, now: dt.datetime, conditions: list[Condition], total: float
     ) -> tuple[Condition, tuple[str, ...]]:
-        last = self.counts.last_seen
-        if last is None or now - last > self.alerting.stale_after:
-            since = "" if last is None else f" since {format_instant(last)}"
-            return Condition.NO_DATA, (f"no data received{since}",)
+        missing = stale(self.counts.last_seen, now, self.alerting)
+        if missing is not None:
+            return missing
         if not conditions:
             window = format_duration(self.policy.window)
             reason = (

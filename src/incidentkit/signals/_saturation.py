@@ -20,7 +20,7 @@ from ._checks import (
     check_positive_timedelta,
 )
 from ._decision import Decision, Urgency, WindowValue, format_duration
-from ._state import AlertPolicy, AlertTracker, Condition
+from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition
 
 
 __all__ = ["Headroom", "ResourceReading", "SaturationEvaluator", "SaturationPolicy"]
@@ -217,9 +217,7 @@ class SaturationEvaluator:
     alerting: AlertPolicy = attrs.field(factory=AlertPolicy)
     name: str = "saturation"
     readings: dict[str, list[ResourceReading]] = attrs.field(factory=dict)
-    tracker: AlertTracker = attrs.field(
-        default=attrs.Factory(lambda self: AlertTracker(self.alerting), takes_self=True)
-    )
+    tracker: AlertTracker = attrs.field(default=OWN_TRACKER)
 
     def observe(self, reading: ResourceReading) -> None:
         """

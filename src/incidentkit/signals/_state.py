@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
+from typing import Protocol
 
 import attrs
 
-from incidentkit._time import ensure_utc
+from incidentkit._time import ensure_utc, format_instant
 from incidentkit.errors import ValidationError
 
 from ._checks import (
@@ -268,6 +269,34 @@ class AlertTracker:
             self.state = SignalState.PENDING
         else:
             self.state = SignalState.OK
+
+
+class _Alerting(Protocol):
+    @property
+    def alerting(self) -> AlertPolicy: ...
+
+
+def _own_tracker(evaluator: _Alerting) -> AlertTracker:
+    return AlertTracker(evaluator.alerting)
+
+
+OWN_TRACKER = attrs.Factory(_own_tracker, takes_self=True)
+"""Default for an evaluator's ``tracker``: a tracker of its own ``alerting`` policy."""
+
+
+def stale(
+    last_seen: dt.datetime | None, now: dt.datetime, policy: AlertPolicy
+) -> tuple[Condition, tuple[str, ...]] | None:
+    """
+    Return the no-data condition and its reason if nothing fresh arrived.
+
+    Data is missing when nothing ever arrived or the last of it is older than
+    the policy's *stale_after*; otherwise this returns `None`.
+    """
+    if last_seen is not None and now - last_seen <= policy.stale_after:
+        return None
+    since = "" if last_seen is None else f" since {format_instant(last_seen)}"
+    return Condition.NO_DATA, (f"no data received{since}",)
 
 
 class NotificationKind(enum.Enum):

@@ -8,7 +8,7 @@ from typing import Final
 
 import attrs
 
-from incidentkit._time import ensure_utc, format_instant
+from incidentkit._time import ensure_utc
 
 from ._checks import (
     check_non_negative,
@@ -17,7 +17,7 @@ from ._checks import (
     check_positive_timedelta,
 )
 from ._decision import Decision, Urgency, WindowValue, format_duration
-from ._state import AlertPolicy, AlertTracker, Condition
+from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
 from ._windows import EPOCH, RollingCounts
 
 
@@ -116,9 +116,7 @@ class TrafficEvaluator:
     history: RollingCounts = attrs.field(
         default=attrs.Factory(_history, takes_self=True)
     )
-    tracker: AlertTracker = attrs.field(
-        default=attrs.Factory(lambda self: AlertTracker(self.alerting), takes_self=True)
-    )
+    tracker: AlertTracker = attrs.field(default=OWN_TRACKER)
 
     def record(self, at: dt.datetime, requests: float = 1.0) -> None:
         """
@@ -181,7 +179,7 @@ class TrafficEvaluator:
             samples.extend(t / seconds for t in totals if t is not None)
         return samples
 
-    def _judge(
+    def _judge(  # noqa: PLR0911 - one return per outcome reads best
         self,
         now: dt.datetime,
         rate: float | None,
@@ -190,10 +188,11 @@ class TrafficEvaluator:
         thresholds: dict[str, float],
     ) -> tuple[Condition, tuple[str, ...]]:
         policy = self.policy
-        last = self.history.last_seen
-        if rate is None or last is None or now - last > self.alerting.stale_after:
-            since = "" if last is None else f" since {format_instant(last)}"
-            return Condition.NO_DATA, (f"no data received{since}",)
+        missing = stale(self.history.last_seen, now, self.alerting)
+        if missing is not None:
+            return missing
+        if rate is None:  # fresh data, but none in the window: all after *now*
+            return Condition.NO_DATA, ("no data received",)
         if len(samples) < policy.min_samples:
             back = " and ".join(format_duration(b) for b in policy.lookbacks)
             reason = (
