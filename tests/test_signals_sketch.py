@@ -306,3 +306,24 @@ def test_bounds_hold_and_guaranteed_means_accurate_after_collapses_and_merges(
     assert estimate.lower <= exact <= estimate.upper
     if estimate.guaranteed:
         assert abs(estimate.value - exact) <= (0.01 + SLACK) * exact
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"max_buckets": 2, "bins": [1.0, 1.0, 1.0]},
+            r"'bins' must be a list of at most max_buckets \(2\) buckets \(got 3\)",
+        ),
+        ({"bins": [1.0, -1.0], "count": 1.0}, "'bins' must be non-negative"),
+        ({"offset": 1.5}, "'offset' must be a bucket index"),
+        ({"bins": [1.0], "count": 1.0, "collapsed_to": 3}, "'collapsed_to' must be"),
+        ({"count": -1.0}, "'count' must be a finite, non-negative"),
+        ({"zero_count": 2.0, "count": 1.0}, r"'count' must be at least zero_count"),
+    ],
+)
+def test_sketch_state_loaded_from_json_is_checked(
+    kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        LatencySketch(**kwargs)  # type: ignore[arg-type]

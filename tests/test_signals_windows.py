@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from incidentkit import serialization
 from incidentkit.errors import ValidationError
-from incidentkit.signals import RollingCounts, RollingSketch
+from incidentkit.signals import LatencySketch, RollingCounts, RollingSketch
 
 
 T0 = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -160,3 +161,55 @@ def test_rolling_sketches_merge_slot_by_slot() -> None:
     a.merge(b)
     merged = a.window(T0 + timedelta(minutes=3), timedelta(minutes=4))
     assert (merged.count, merged.minimum, merged.maximum) == (3.0, 0.1, 0.3)
+
+
+@pytest.mark.parametrize("field", ["ids", "good", "explicit", "implicit", "policy"])
+def test_counts_state_of_the_wrong_shape_is_refused(field: str) -> None:
+    with pytest.raises(
+        ValidationError,
+        match=rf"'{field}' must be a list with one entry per slot, 3 entries \(got 0\)",
+    ):
+        RollingCounts(slots=3, **{field: []})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("first", "7", "None or a slot index"),
+        ("dropped", -1.0, "a finite, non-negative count"),
+        ("last_seen", datetime(2024, 6, 1), "a timezone-aware"),
+    ],
+)
+def test_counts_scalars_loaded_from_json_are_checked(
+    field: str, value: object, expected: str
+) -> None:
+    with pytest.raises(ValidationError, match=f"'{field}' must be {expected}"):
+        RollingCounts(slots=3, **{field: value})  # type: ignore[arg-type]
+
+
+def test_counts_loaded_from_the_wire_format_are_checked() -> None:
+    data = serialization.to_dict(RollingCounts(slots=3))
+    assert isinstance(data, dict)
+    data["ids"] = []
+    with pytest.raises(
+        ValidationError, match="'ids' must be a list with one entry per slot, 3"
+    ):
+        serialization.from_dict(data, RollingCounts)
+
+
+def test_sketch_ring_state_of_the_wrong_shape_is_refused() -> None:
+    with pytest.raises(
+        ValidationError, match="'ids' must be a list with one entry per slot, 3"
+    ):
+        RollingSketch(slots=3, ids=[])
+    with pytest.raises(
+        ValidationError, match="'sketches' must be a list with one entry per slot, 3"
+    ):
+        RollingSketch(slots=3, sketches=[None])
+    other = LatencySketch(relative_accuracy=0.02)
+    with pytest.raises(
+        ValidationError, match="'sketches' must be sketches of the ring's relative"
+    ):
+        RollingSketch(slots=2, sketches=[other, None])
+    with pytest.raises(ValidationError, match="'relative_accuracy' must be a number"):
+        RollingSketch(relative_accuracy=2.0)

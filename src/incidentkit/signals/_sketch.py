@@ -169,9 +169,43 @@ class LatencySketch:
     _gamma: float = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        self._check_state()
         gamma = (1.0 + self.relative_accuracy) / (1.0 - self.relative_accuracy)
         self._gamma = gamma
         self._multiplier = 1.0 / math.log(gamma)
+
+    def _check_state(self) -> None:
+        """Cheap consistency checks: state may come from JSON or another worker."""
+        bins = self.bins
+        if not isinstance(bins, list) or len(bins) > self.max_buckets:
+            got = len(bins) if isinstance(bins, list) else bins
+            raise ValidationError.for_field(
+                "bins",
+                f"a list of at most max_buckets ({self.max_buckets}) buckets",
+                got,
+            )
+        if bins and not min(bins) >= 0.0:
+            raise ValidationError.for_field("bins", "non-negative weights", min(bins))
+        offset = self.offset
+        if isinstance(offset, bool) or not isinstance(offset, int):
+            raise ValidationError.for_field("offset", "a bucket index", offset)
+        collapsed = self.collapsed_to
+        if collapsed is not None and (
+            isinstance(collapsed, bool)
+            or not isinstance(collapsed, int)
+            or not offset <= collapsed < offset + len(bins)
+        ):
+            raise ValidationError.for_field(
+                "collapsed_to",
+                f"None or a kept bucket index ({offset} to {offset + len(bins) - 1})",
+                collapsed,
+            )
+        _check_total("zero_count", self.zero_count)
+        _check_total("count", self.count)
+        if self.count < self.zero_count:
+            raise ValidationError.for_field(
+                "count", f"at least zero_count ({self.zero_count})", self.count
+            )
 
     # --- feeding ---------------------------------------------------------------
 
@@ -219,7 +253,7 @@ class LatencySketch:
 
     def _add_special(self, value: float, weight: float) -> None:
         _check_weight(weight)
-        _check_value(value)
+        check_value(value)
         value = float(value)
         if value > _TINY:  # a float subclass or another real number type
             self.add(value, float(weight))
@@ -313,7 +347,7 @@ class LatencySketch:
             fast = False
         if not fast:
             for value in seq:
-                _check_value(value)
+                check_value(value)
             for value in seq:
                 self.add(value)
             return
@@ -321,7 +355,7 @@ class LatencySketch:
         # A bool can only hide in the bucket of 1.0 (key 0): check only then.
         if 0 in counts and bool in set(map(type, seq)):
             for value in seq:
-                _check_value(value)
+                check_value(value)
         self._absorb(counts.items(), float(len(seq)), total, low, high)
 
     def _add_array(self, values: object) -> None:
@@ -529,7 +563,7 @@ class LatencySketch:
             >>> sketch.fraction_above(1.0)
             0.5
         """
-        _check_value(threshold, field="threshold")
+        check_value(threshold, field="threshold")
         if self.count <= 0.0:
             return 0.0
         if threshold >= self.maximum:
@@ -558,7 +592,7 @@ class LatencySketch:
         return self.total / self.count if self.count > 0.0 else None
 
 
-def _check_value(value: object, field: str = "value") -> None:
+def check_value(value: object, field: str = "value") -> None:
     if (
         isinstance(value, bool)
         or not isinstance(value, numbers.Real)
@@ -566,6 +600,15 @@ def _check_value(value: object, field: str = "value") -> None:
         or value < 0
     ):
         raise ValidationError.for_field(field, "a finite, non-negative number", value)
+
+
+def _check_total(field: str, value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0.0 <= value < _INF
+    ):
+        raise ValidationError.for_field(field, "a finite, non-negative weight", value)
 
 
 def _check_weight(weight: object) -> None:

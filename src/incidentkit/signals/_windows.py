@@ -22,7 +22,7 @@ import attrs
 from incidentkit._time import ensure_utc
 from incidentkit.errors import ValidationError
 
-from ._checks import check_positive_int, check_positive_timedelta
+from ._checks import check_fraction, check_positive_int, check_positive_timedelta
 from ._sketch import DEFAULT_RELATIVE_ACCURACY, LatencySketch
 
 
@@ -58,6 +58,31 @@ def _check_weight(field: str, value: float) -> None:
         or not (0 <= value < math.inf)
     ):
         raise ValidationError.for_field(field, "a finite, non-negative count", value)
+
+
+def _check_ring(field: str, value: object, slots: int) -> None:
+    """Require a list of *slots* entries (state loaded from JSON is checked)."""
+    if not isinstance(value, list) or len(value) != slots:
+        got = len(value) if isinstance(value, list) else value
+        raise ValidationError.for_field(
+            field, f"a list with one entry per slot, {slots} entries", got
+        )
+
+
+def _check_index(field: str, value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValidationError.for_field(field, "None or a slot index", value)
+
+
+def _check_dropped(value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 <= value < math.inf
+    ):
+        raise ValidationError.for_field(
+            "dropped", "a finite, non-negative count", value
+        )
 
 
 def slot_index(at: dt.datetime, slot: dt.timedelta) -> int:
@@ -180,6 +205,16 @@ class RollingCounts:
     first: int | None = None
     last_seen: dt.datetime | None = None
     dropped: float = 0.0
+
+    def __attrs_post_init__(self) -> None:
+        # Cheap shape checks (state may come from JSON); entries are not scanned.
+        slots = self.slots
+        for field in ("ids", "good", "explicit", "implicit", "policy"):
+            _check_ring(field, getattr(self, field), slots)
+        _check_index("first", self.first)
+        if self.last_seen is not None:
+            self.last_seen = ensure_utc(self.last_seen, field="last_seen")
+        _check_dropped(self.dropped)
 
     @property
     def horizon(self) -> dt.timedelta:
@@ -438,11 +473,26 @@ class RollingSketch:
         default=_MINUTE, validator=check_positive_timedelta
     )
     slots: int = attrs.field(default=60, validator=check_positive_int)
-    relative_accuracy: float = DEFAULT_RELATIVE_ACCURACY
+    relative_accuracy: float = attrs.field(
+        default=DEFAULT_RELATIVE_ACCURACY, validator=check_fraction
+    )
     ids: list[int] = attrs.field(default=attrs.Factory(_ring, takes_self=True))
     sketches: list[LatencySketch | None] = attrs.field(
         default=attrs.Factory(_no_sketches, takes_self=True)
     )
+
+    def __attrs_post_init__(self) -> None:
+        slots = self.slots
+        _check_ring("ids", self.ids, slots)
+        _check_ring("sketches", self.sketches, slots)
+        accuracy = self.relative_accuracy
+        for sketch in self.sketches:
+            if sketch is not None and sketch.relative_accuracy != accuracy:
+                raise ValidationError.for_field(
+                    "sketches",
+                    f"sketches of the ring's relative_accuracy {accuracy}",
+                    sketch.relative_accuracy,
+                )
 
     def add(self, at: dt.datetime, value: float) -> None:
         """
