@@ -213,3 +213,20 @@ def test_sketch_ring_state_of_the_wrong_shape_is_refused() -> None:
         RollingSketch(slots=2, sketches=[other, None])
     with pytest.raises(ValidationError, match="'relative_accuracy' must be a number"):
         RollingSketch(relative_accuracy=2.0)
+
+
+def test_rolling_sketch_counts_late_values_as_dropped() -> None:
+    ring = RollingSketch(slot=SLOT, slots=10)
+    ring.add(T0, 0.1)
+    ring.add(T0 + timedelta(minutes=10), 0.2)  # reuses T0's position
+    ring.add(T0, 0.3)  # too late: the ring has moved on
+    assert ring.dropped == 1.0
+    assert ring.window(T0 + timedelta(minutes=10), timedelta(minutes=10)).count == 1.0
+    with pytest.raises(ValidationError, match="'value' must be a finite"):
+        ring.add(T0, -1.0)  # checked even when too late to count
+    old = RollingSketch(slot=SLOT, slots=10)
+    old.add(T0, 0.4)
+    old.add(T0, 0.5)
+    old.dropped = 3.0
+    ring.merge(old)
+    assert ring.dropped == 1.0 + 2.0 + 3.0

@@ -23,7 +23,7 @@ from incidentkit._time import ensure_utc
 from incidentkit.errors import ValidationError
 
 from ._checks import check_fraction, check_positive_int, check_positive_timedelta
-from ._sketch import DEFAULT_RELATIVE_ACCURACY, LatencySketch
+from ._sketch import DEFAULT_RELATIVE_ACCURACY, LatencySketch, check_value
 
 
 __all__ = ["ErrorKind", "RollingCounts", "RollingSketch", "WindowCounts"]
@@ -457,6 +457,8 @@ class RollingSketch:
         relative_accuracy: The accuracy of every slot's sketch.
         ids: The absolute slot index each ring position holds.
         sketches: The sketch of each position (`None` while unused).
+        dropped: Values that arrived too late for the ring and were not
+            counted (as in `RollingCounts`).
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -480,6 +482,7 @@ class RollingSketch:
     sketches: list[LatencySketch | None] = attrs.field(
         default=attrs.Factory(_no_sketches, takes_self=True)
     )
+    dropped: float = 0.0
 
     def __attrs_post_init__(self) -> None:
         slots = self.slots
@@ -493,6 +496,7 @@ class RollingSketch:
                     f"sketches of the ring's relative_accuracy {accuracy}",
                     sketch.relative_accuracy,
                 )
+        _check_dropped(self.dropped)
 
     def add(self, at: dt.datetime, value: float) -> None:
         """
@@ -513,6 +517,9 @@ class RollingSketch:
         sketch = self._sketch(slot_index(ensure_utc(at, field="at"), self.slot))
         if sketch is not None:
             sketch.add(value)
+        else:
+            check_value(value)
+            self.dropped += 1.0
 
     def _sketch(self, index: int) -> LatencySketch | None:
         position = index % self.slots
@@ -585,3 +592,6 @@ class RollingSketch:
             mine = self._sketch(index)
             if mine is not None:
                 mine.merge(theirs)
+            else:
+                self.dropped += theirs.count
+        self.dropped += other.dropped
