@@ -7,9 +7,9 @@ datetimes, a string where a number belongs, an unknown timeline ``"kind"``: each
 reported as one line of a `ValidationError`, with its JSON path.
 
 Datetimes travel as ISO 8601 text in UTC (``"2024-06-01T14:02:00Z"``), durations as
-seconds (a JSON number, exact to the microsecond for anything under 285 years), enums as their values, roles as their names, and timeline
-events as objects tagged with their ``"kind"``.  Top-level documents carry a
-``"schema_version"``.
+seconds (a JSON number, exact to the microsecond under 285 years), enums as their
+values, roles as their names, and timeline events as objects tagged with their
+``"kind"``.  Top-level documents carry a ``"schema_version"``.
 
 Example:
     >>> from datetime import datetime, timezone
