@@ -1,4 +1,8 @@
-"""Shared test configuration: Hypothesis profiles."""
+"""Shared test configuration: Hypothesis profiles.
+
+``CI`` selects the derandomised ``ci`` profile; ``HYPOTHESIS_PROFILE=stress`` runs
+many more random examples when hunting for bugs.
+"""
 
 import os
 
@@ -13,4 +17,12 @@ settings.register_profile(
     derandomize=True,
 )
 settings.register_profile("dev", max_examples=60, deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+settings.register_profile(
+    "stress",
+    max_examples=3000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
