@@ -83,7 +83,8 @@ def _converter_for(
     if optional:
         raise _Ineligible
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return kind
+        # A dict lookup is many times faster than calling the enum class.
+        return {member.value: member for member in kind}.__getitem__
     known: dict[Any, Convert] = {Role: role, **nested}
     if kind in known:
         return known[kind]

@@ -181,9 +181,27 @@ def _structure_role(value: object, _: type) -> Role:
     if not isinstance(value, str):
         raise _shape("a role name", value)
     try:
-        return Role(value)
+        return _role_named(value)
     except ValidationError:
         raise _shape("a lowercase role name such as 'scribe'", value) from None
+
+
+@functools.lru_cache(maxsize=256)
+def _role_named(name: str) -> Role:
+    # Roles are immutable values and a history names only a handful of them.
+    return Role(name)
+
+
+def _fast_datetime(value: object) -> dt.datetime:
+    if type(value) is str:
+        try:
+            parsed = _fast_instant(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is UTC:
+                return parsed
+    return _structure_datetime(value, dt.datetime)
 
 
 def _is_frozenset(cls: Any) -> bool:
@@ -292,7 +310,7 @@ def make_converter() -> cattrs.Converter:
     c.register_unstructure_hook(Timeline, unstructure_timeline)
     _fastpath.install(
         c,
-        datetime=lambda value: _structure_datetime(value, dt.datetime),
+        datetime=_fast_datetime,
         role=lambda value: _structure_role(value, Role),
         classes=(RoleAssignment, Incident),
         events=_KINDS,
