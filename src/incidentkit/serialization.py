@@ -119,15 +119,20 @@ def _structure_bool(value: object, _: type) -> bool:
 
 
 def _structure_datetime(value: object, _: type) -> dt.datetime:
+    return _read_instant(value)
+
+
+def _read_instant(value: object) -> dt.datetime:
+    if type(value) is str:
+        try:
+            parsed = _fast_instant(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is UTC:
+                return parsed
     if not isinstance(value, str):
         raise _shape("an ISO 8601 datetime string", value)
-    try:
-        parsed = _fast_instant(value)
-    except ValueError:
-        pass
-    else:
-        if parsed.tzinfo is UTC:
-            return parsed
     try:
         return parse_instant(value)
     except ValidationError:
@@ -190,18 +195,6 @@ def _structure_role(value: object, _: type) -> Role:
 def _role_named(name: str) -> Role:
     # Roles are immutable values and a history names only a handful of them.
     return Role(name)
-
-
-def _fast_datetime(value: object) -> dt.datetime:
-    if type(value) is str:
-        try:
-            parsed = _fast_instant(value)
-        except ValueError:
-            pass
-        else:
-            if parsed.tzinfo is UTC:
-                return parsed
-    return _structure_datetime(value, dt.datetime)
 
 
 def _is_frozenset(cls: Any) -> bool:
@@ -275,7 +268,7 @@ def make_converter() -> cattrs.Converter:
     c.register_unstructure_hook(dt.datetime, format_instant)
     c.register_structure_hook(
         typing.Optional[dt.datetime],  # noqa: UP045 - the key cattrs looks up
-        lambda value, _: None if value is None else _structure_datetime(value, _),
+        lambda value, _: None if value is None else _read_instant(value),
     )
     c.register_unstructure_hook(
         typing.Optional[dt.datetime],  # noqa: UP045
@@ -310,7 +303,7 @@ def make_converter() -> cattrs.Converter:
     c.register_unstructure_hook(Timeline, unstructure_timeline)
     _fastpath.install(
         c,
-        datetime=_fast_datetime,
+        datetime=_read_instant,
         role=lambda value: _structure_role(value, Role),
         classes=(RoleAssignment, Incident),
         events=_KINDS,
