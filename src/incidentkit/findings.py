@@ -10,11 +10,10 @@ something says so with a finding.
 from __future__ import annotations
 
 import enum
-from typing import Any
 
 import attrs
 
-from .errors import ValidationError
+from ._validators import text
 
 
 __all__ = ["Finding", "Level"]
@@ -29,11 +28,6 @@ class Level(enum.Enum):
     """Something is off and may need attention; data may have been repaired."""
     ERROR = "error"
     """Something is wrong: the process was not followed, or data was rejected."""
-
-
-def _nonempty(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value:
-        raise ValidationError.for_field(attribute.name, "a non-empty string", value)
 
 
 @attrs.frozen
@@ -54,8 +48,8 @@ class Finding:
         'error no-commander [INC-1]: Nobody is in command.'
     """
 
-    code: str = attrs.field(validator=_nonempty)
-    message: str = attrs.field(validator=_nonempty)
+    code: str = attrs.field(validator=text)
+    message: str = attrs.field(validator=text)
     level: Level = Level.WARNING
     subject: str = ""
 

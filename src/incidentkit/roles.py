@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from ._time import check_aware, ensure_utc, to_utc, to_utc_optional
+from ._validators import instance_of, text
 from .errors import ValidationError
 from .findings import Finding, Level
 from .severity import Severity
@@ -95,20 +96,6 @@ _CANONICAL: Final[frozenset[str]] = frozenset(
 )
 
 
-def _check_person(
-    _instance: object, attribute: attrs.Attribute[Any], value: Any
-) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError.for_field(
-            attribute.name, "a non-empty person name", value
-        )
-
-
-def _check_role(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, Role):
-        raise ValidationError.for_field(attribute.name, "a Role", value)
-
-
 @attrs.frozen
 class RoleAssignment:
     """
@@ -128,8 +115,8 @@ class RoleAssignment:
         True
     """
 
-    role: Role = attrs.field(validator=_check_role)
-    person: str = attrs.field(validator=_check_person)
+    role: Role = attrs.field(validator=instance_of(Role, "a Role"))
+    person: str = attrs.field(validator=text)
     assumed_at: dt.datetime = attrs.field(converter=to_utc, validator=check_aware)
     relieved_at: dt.datetime | None = attrs.field(
         default=None, converter=to_utc_optional, validator=check_aware
