@@ -1,7 +1,15 @@
-"""attrs validators whose errors name the field, the expectation and the value."""
+"""
+attrs validators whose errors name the field, the expectation and the value.
+
+Every validator of every package lives here (the signals policies included), so
+one field rule reads the same everywhere.  Errors name the parameter a caller
+passes (the attrs alias), not a private attribute name.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +18,57 @@ import attrs
 from .errors import ValidationError
 
 
+__all__ = [
+    "Validator",
+    "check_at_least_two",
+    "check_bool",
+    "check_fraction",
+    "check_non_negative",
+    "check_non_negative_timedelta",
+    "check_positive",
+    "check_positive_int",
+    "check_positive_timedelta",
+    "instance_of",
+    "optional",
+    "optional_text",
+    "text",
+]
+
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _name(attribute: attrs.Attribute[Any]) -> str:
+    return attribute.alias or attribute.name
+
+
+def _is_number(value: object) -> bool:
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, (int, float))
+        and math.isfinite(value)
+    )
+
+
+def optional(validator: Validator) -> Validator:
+    """
+    Allow ``None``; check anything else with *validator*.
+
+    The error names the expectation with ``or None`` appended.
+    """
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        try:
+            validator(instance, attribute, value)
+        except ValidationError as exc:
+            if exc.expected is None:
+                raise
+            raise ValidationError.for_field(
+                _name(attribute), f"{exc.expected} or None", value
+            ) from None
+
+    return check
 
 
 def instance_of(kind: type | tuple[type, ...], expected: str) -> Validator:
@@ -20,22 +78,90 @@ def instance_of(kind: type | tuple[type, ...], expected: str) -> Validator:
         _instance: object, attribute: attrs.Attribute[Any], value: object
     ) -> None:
         if not isinstance(value, kind):
-            raise ValidationError.for_field(attribute.name, expected, value)
+            raise ValidationError.for_field(_name(attribute), expected, value)
 
     return check
+
+
+def check_bool(
+    _instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    """Require ``True`` or ``False`` (not a string, not a number)."""
+    if not isinstance(value, bool):
+        raise ValidationError.for_field(_name(attribute), "True or False", value)
 
 
 def text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Require a string with something other than white space in it."""
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError.for_field(attribute.name, "a non-empty string", value)
+        raise ValidationError.for_field(_name(attribute), "a non-empty string", value)
 
 
-def optional_text(
+optional_text: Validator = optional(text)
+"""Like `text`, but ``None`` is allowed."""
+
+
+def check_positive_timedelta(
     _instance: object, attribute: attrs.Attribute[Any], value: object
 ) -> None:
-    """Like `text`, but ``None`` is allowed."""
-    if value is not None and (not isinstance(value, str) or not value.strip()):
+    """Require a timedelta greater than zero."""
+    if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
+        raise ValidationError.for_field(_name(attribute), "a positive timedelta", value)
+
+
+def check_non_negative_timedelta(
+    _instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    """Require a timedelta of zero or more."""
+    if not isinstance(value, dt.timedelta) or value < dt.timedelta(0):
         raise ValidationError.for_field(
-            attribute.name, "a non-empty string or None", value
+            _name(attribute), "a non-negative timedelta", value
+        )
+
+
+def check_positive_int(
+    _instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    """Require an integer of at least one."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError.for_field(_name(attribute), "a positive integer", value)
+
+
+def check_at_least_two(
+    _instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    """Require an integer of at least two."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:  # noqa: PLR2004
+        raise ValidationError.for_field(
+            _name(attribute), "an integer of at least 2", value
+        )
+
+
+def check_fraction(
+    _instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    """Require a number strictly between 0 and 1."""
+    if not _is_number(value) or not 0 < value < 1:  # type: ignore[operator]
+        raise ValidationError.for_field(
+            _name(attribute), "a number strictly between 0 and 1", value
+        )
+
+
+def check_positive(
+    _instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    """Require a finite number greater than zero."""
+    if not _is_number(value) or value <= 0:  # type: ignore[operator]
+        raise ValidationError.for_field(
+            _name(attribute), "a positive, finite number", value
+        )
+
+
+def check_non_negative(
+    _instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    """Require a finite number of zero or more."""
+    if not _is_number(value) or value < 0:  # type: ignore[operator]
+        raise ValidationError.for_field(
+            _name(attribute), "a finite, non-negative number", value
         )

@@ -10,13 +10,15 @@ something says so with a finding.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
+from typing import Final
 
 import attrs
 
 from ._validators import text
 
 
-__all__ = ["Finding", "Level"]
+__all__ = ["Finding", "Level", "sort_findings"]
 
 
 class Level(enum.Enum):
@@ -56,3 +58,33 @@ class Finding:
     def __str__(self) -> str:
         where = f" [{self.subject}]" if self.subject else ""
         return f"{self.level.value} {self.code}{where}: {self.message}"
+
+
+_ORDER: Final = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+
+
+def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """
+    Return *findings* most severe first (errors, then warnings, then information).
+
+    The sort is stable: findings of one level keep their order.  Every check in
+    incidentkit returns its findings in this order.
+
+    Args:
+        findings: The findings, in any order.
+
+    Returns:
+        The same findings, errors first.
+
+    Example:
+        >>> from incidentkit.findings import Finding, Level, sort_findings
+        >>> found = [Finding("a", "Minor.", Level.INFO),
+        ...          Finding("b", "Bad.", Level.ERROR)]
+        >>> [f.code for f in sort_findings(found)]
+        ['b', 'a']
+    """
+    return tuple(sorted(findings, key=_level_rank))
+
+
+def _level_rank(finding: Finding) -> int:
+    return _ORDER[finding.level]

@@ -30,7 +30,7 @@ import attrs
 from ._time import check_aware, ensure_utc, to_utc, to_utc_optional
 from ._validators import instance_of, text
 from .errors import ValidationError
-from .findings import Finding, Level
+from .findings import Finding, Level, sort_findings
 from .severity import Severity
 
 
@@ -293,8 +293,7 @@ def check_roles(
                     subject,
                 )
             )
-    order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
-    return tuple(sorted(found, key=lambda f: order[f.level]))
+    return sort_findings(found)
 
 
 def _hands_on_findings(

@@ -24,6 +24,7 @@ from typing import Any, Final
 import attrs
 
 from ._time import UTC, ensure_utc, resolve_zone
+from ._validators import check_positive_timedelta, optional
 from .errors import ValidationError
 
 
@@ -172,15 +173,6 @@ class Paging(enum.Enum):
     """Do not page: the work joins the normal queue."""
 
 
-def _optional_positive(
-    _instance: object, attribute: attrs.Attribute[Any], value: Any
-) -> None:
-    if value is None:
-        return
-    if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
-        raise ValidationError.for_field(attribute.name, "a positive timedelta", value)
-
-
 @attrs.frozen(kw_only=True)
 class ResponsePolicy:
     """
@@ -216,17 +208,17 @@ class ResponsePolicy:
     internal_status_page: bool
     public_status_page: bool
     first_update_within: dt.timedelta | None = attrs.field(
-        default=None, validator=_optional_positive
+        default=None, validator=optional(check_positive_timedelta)
     )
     internal_update_every: dt.timedelta | None = attrs.field(
-        default=None, validator=_optional_positive
+        default=None, validator=optional(check_positive_timedelta)
     )
     public_update_every: dt.timedelta | None = attrs.field(
-        default=None, validator=_optional_positive
+        default=None, validator=optional(check_positive_timedelta)
     )
     postmortem_required: bool = False
     postmortem_due_within: dt.timedelta | None = attrs.field(
-        default=None, validator=_optional_positive
+        default=None, validator=optional(check_positive_timedelta)
     )
 
 

@@ -9,10 +9,14 @@ from typing import Final
 import attrs
 
 from incidentkit._time import ensure_utc
+from incidentkit._validators import (
+    check_fraction,
+    check_positive,
+    check_positive_timedelta,
+)
 from incidentkit.errors import ValidationError
 from incidentkit.findings import Finding, Level
 
-from ._checks import check_fraction, check_positive, check_positive_timedelta
 from ._decision import Decision, Urgency, WindowValue, format_duration
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
 from ._windows import RollingCounts, WindowCounts

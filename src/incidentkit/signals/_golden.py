@@ -8,14 +8,14 @@ from collections.abc import Iterable, Iterator
 import attrs
 
 from incidentkit._time import check_aware, to_utc
-from incidentkit.errors import ValidationError
-
-from ._budget import BurnPolicy, ErrorBudgetEvaluator
-from ._checks import (
+from incidentkit._validators import (
     check_fraction,
     check_non_negative_timedelta,
     check_positive_timedelta,
 )
+from incidentkit.errors import ValidationError
+
+from ._budget import BurnPolicy, ErrorBudgetEvaluator
 from ._decision import Decision
 from ._latency import LatencyEvaluator, LatencyPolicy
 from ._saturation import ResourceReading, SaturationEvaluator, SaturationPolicy

@@ -8,12 +8,12 @@ from typing import Final
 import attrs
 
 from incidentkit._time import ensure_utc
-
-from ._checks import (
+from incidentkit._validators import (
     check_fraction,
     check_positive_int,
     check_positive_timedelta,
 )
+
 from ._decision import Decision, Urgency, WindowValue, format_duration
 from ._sketch import DEFAULT_RELATIVE_ACCURACY, Quantile
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale

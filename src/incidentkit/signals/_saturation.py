@@ -9,9 +9,7 @@ from typing import Final
 import attrs
 
 from incidentkit._time import check_aware, ensure_utc, to_utc
-from incidentkit.errors import ValidationError
-
-from ._checks import (
+from incidentkit._validators import (
     check_at_least_two,
     check_fraction,
     check_non_negative,
@@ -19,6 +17,8 @@ from ._checks import (
     check_positive_int,
     check_positive_timedelta,
 )
+from incidentkit.errors import ValidationError
+
 from ._decision import Decision, Urgency, WindowValue, format_duration
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition
 

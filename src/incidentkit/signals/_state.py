@@ -10,13 +10,13 @@ from typing import Protocol
 import attrs
 
 from incidentkit._time import ensure_utc, format_instant
-from incidentkit.errors import ValidationError
-
-from ._checks import (
+from incidentkit._validators import (
     check_non_negative_timedelta,
     check_positive_int,
     check_positive_timedelta,
 )
+from incidentkit.errors import ValidationError
+
 from ._decision import Decision, SignalState, Urgency
 
 

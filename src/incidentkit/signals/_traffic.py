@@ -9,13 +9,13 @@ from typing import Final
 import attrs
 
 from incidentkit._time import ensure_utc
-
-from ._checks import (
+from incidentkit._validators import (
     check_non_negative,
     check_positive,
     check_positive_int,
     check_positive_timedelta,
 )
+
 from ._decision import Decision, Urgency, WindowValue, format_duration
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
 from ._windows import EPOCH, RollingCounts

@@ -20,9 +20,13 @@ from typing import Final
 import attrs
 
 from incidentkit._time import ensure_utc
+from incidentkit._validators import (
+    check_fraction,
+    check_positive_int,
+    check_positive_timedelta,
+)
 from incidentkit.errors import ValidationError
 
-from ._checks import check_fraction, check_positive_int, check_positive_timedelta
 from ._sketch import DEFAULT_RELATIVE_ACCURACY, LatencySketch, check_value
 
 
