@@ -127,13 +127,9 @@ def incidents(draw: st.DrawFn) -> Incident:
     )  # 0 open, 1 mitigated, 2 resolved, 3 closed
     if level == 0:
         status = draw(st.sampled_from([Status.INVESTIGATING, Status.IDENTIFIED]))
-        mitigated = mitigated if include[4] else None
+        mitigated = None
     elif level == 1:
-        status = draw(
-            st.sampled_from(
-                [Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING]
-            )
-        )
+        status = Status.MONITORING
     elif level == 2:
         status = Status.RESOLVED
     else:

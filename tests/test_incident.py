@@ -258,7 +258,8 @@ class TestLifecycle:
             Move.REOPEN: inc.resolve(at=T0 + MIN),
         }[move]
 
-        moved = start.apply(move, at=T0 + 2 * MIN)
+        reason = "it came back" if move is Move.REOPEN else None
+        moved = start.apply(move, at=T0 + 2 * MIN, reason=reason)
 
         assert TRANSITIONS[start.status][move] is moved.status
         assert move in start.allowed_moves
@@ -537,7 +538,6 @@ class TestInvariants:
                 title="t",
                 severity=Severity.P3,
                 status=Status.IDENTIFIED,
-                mitigated_at=T0,
                 resolved_at=T0,
             )
 

@@ -1,4 +1,4 @@
-"""The layers of DESIGN.md §2: imports only go down."""
+"""The layers of DESIGN.md §2: imports only go down, capabilities stay apart."""
 
 import ast
 from pathlib import Path
@@ -11,26 +11,33 @@ import incidentkit
 PACKAGE = Path(incidentkit.__file__).parent
 
 # Lower number = lower layer.  A module may import its own layer and those below.
+FOUNDATION, CORE, CAPABILITIES, WIRE, EDGES = range(5)
 LAYERS = {
-    "errors": 0,
-    "_time": 0,
-    "_validators": 0,
-    "_frozen": 0,
-    "findings": 0,
-    "testing": 0,
-    "_lifecycle": 1,
-    "severity": 1,
-    "roles": 1,
-    "timeline": 1,
-    "_invariants": 1,
-    "incident": 1,
-    "signals": 2,
-    "serialization": 3,
-    "_fastpath": 3,
-    "cli": 4,
-    "__init__": 4,
-    "__main__": 4,
+    "errors": FOUNDATION,
+    "_time": FOUNDATION,
+    "_validators": FOUNDATION,
+    "_frozen": FOUNDATION,
+    "findings": FOUNDATION,
+    "testing": FOUNDATION,
+    "_lifecycle": CORE,
+    "severity": CORE,
+    "roles": CORE,
+    "timeline": CORE,
+    "_invariants": CORE,
+    "incident": CORE,
+    "_wire": CORE,
+    "signals": CAPABILITIES,
+    "serialization": WIRE,
+    "_fastpath": WIRE,
+    "render": EDGES,
+    "cli": EDGES,
+    "__init__": EDGES,
+    "__main__": EDGES,
 }
+# Capabilities never import each other, except classify reading signals decisions.
+SIBLINGS_ALLOWED = {("classify", "signals")}
+# The one upward reach: a display method may import incidentkit.render inside it.
+DISPLAY_METHODS = {"_repr_html_", "_repr_markdown_", "_repr_svg_"}
 
 
 def module_of(path: Path) -> str:
@@ -38,22 +45,37 @@ def module_of(path: Path) -> str:
     return rel.parts[0].removesuffix(".py")
 
 
-def imported(path: Path) -> set[str]:
+def _targets(node: ast.AST, path: Path) -> set[str]:
+    names: set[str] = set()
+    if isinstance(node, ast.ImportFrom):
+        if node.level == 0 and (node.module or "").startswith("incidentkit"):
+            parts = (node.module or "").split(".")
+            names.add(parts[1] if len(parts) > 1 else "__init__")
+        elif node.level == 1 and path.parent == PACKAGE and node.module is None:
+            names.update(alias.name for alias in node.names)
+        elif (node.level == 1 and path.parent == PACKAGE) or node.level == 2:
+            names.add((node.module or "__init__").split(".")[0])
+    elif isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.name.startswith("incidentkit."):
+                names.add(alias.name.split(".")[1])
+    return names
+
+
+def imported(path: Path, *, display: bool = False) -> set[str]:
+    """What *path* imports; with *display*, only the imports in display methods."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    names = set()
+    in_display: set[ast.AST] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            if node.level == 0 and (node.module or "").startswith("incidentkit"):
-                parts = (node.module or "").split(".")
-                names.add(parts[1] if len(parts) > 1 else "__init__")
-            elif node.level == 1 and path.parent == PACKAGE and node.module is None:
-                names.update(alias.name for alias in node.names)
-            elif (node.level == 1 and path.parent == PACKAGE) or node.level == 2:
-                names.add((node.module or "__init__").split(".")[0])
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.startswith("incidentkit."):
-                    names.add(alias.name.split(".")[1])
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.name in DISPLAY_METHODS
+        ):
+            in_display.update(ast.walk(node))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if (node in in_display) == display:
+            names |= _targets(node, path)
     return names
 
 
@@ -70,11 +92,41 @@ def test_imports_only_go_down(path):
             continue
         assert name in LAYERS, name
         assert LAYERS[name] <= LAYERS[own], f"{own} imports the higher layer {name}"
+        if LAYERS[name] == LAYERS[own] == CAPABILITIES and name != own:
+            assert (own, name) in SIBLINGS_ALLOWED, f"capability {own} imports {name}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_display_methods_reach_up_only_to_render(path):
+    assert imported(path, display=True) <= {"render"}
 
 
 def test_signals_uses_only_the_foundation():
     allowed = {"errors", "_time", "findings", "_validators", "_frozen"}
-    for path in (
-        (PACKAGE / "signals").rglob("*.py") if (PACKAGE / "signals").exists() else []
-    ):
+    for path in (PACKAGE / "signals").rglob("*.py"):
         assert imported(path) - {"signals"} <= allowed, path
+
+
+def _write(tmp_path, name, source):
+    target = tmp_path / name
+    target.write_text(source, encoding="utf-8")
+    return target
+
+
+def test_the_checker_sees_a_display_import_and_an_ordinary_one(tmp_path, monkeypatch):
+    # The checker itself must tell the two apart, or the rules above prove nothing.
+    monkeypatch.setattr(f"{__name__}.PACKAGE", tmp_path)
+    path = _write(
+        tmp_path,
+        "incident.py",
+        "from .timeline import Timeline\n"
+        "class X:\n"
+        "    def _repr_html_(self):\n"
+        "        from .render import card\n"
+        "        return card(self)\n"
+        "    def other(self):\n"
+        "        from .cli import main\n",
+    )
+
+    assert {"timeline", "cli"} == imported(path)
+    assert {"render"} == imported(path, display=True)

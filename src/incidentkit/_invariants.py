@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-from ._lifecycle import Status
+from ._lifecycle import STATUS_MILESTONES, Status
 from .errors import MilestoneOrderError, RoleConflict, ValidationError
 from .roles import Role, RoleAssignment
 
@@ -35,26 +35,23 @@ def check_milestone_order(milestones: Mapping[str, dt.datetime | None]) -> None:
                 raise MilestoneOrderError(earlier, earlier_value, later, later_value)
     anchor = "detected_at" if milestones["detected_at"] is not None else "started_at"
     anchor_value = milestones[anchor]
-    if anchor_value is None:
-        return
+    closed = milestones["closed_at"]
     for name in _AFTER_DETECTION:
-        after = milestones[name]
-        if after is not None and after < anchor_value:
-            raise MilestoneOrderError(anchor, anchor_value, name, after)
+        value = milestones[name]
+        if value is None:
+            continue
+        if anchor_value is not None and value < anchor_value:
+            raise MilestoneOrderError(anchor, anchor_value, name, value)
+        if closed is not None and closed < value:
+            raise MilestoneOrderError(name, value, "closed_at", closed)
 
 
 def check_status_milestones(
     status: Status, milestones: Mapping[str, dt.datetime | None]
 ) -> None:
     """Raise `ValidationError` when the milestones contradict the status."""
-    needs: list[str] = []
-    if status in {Status.MONITORING, Status.RESOLVED, Status.CLOSED}:
-        needs.append("mitigated_at")
-    if status in {Status.RESOLVED, Status.CLOSED}:
-        needs.append("resolved_at")
-    if status is Status.CLOSED:
-        needs.append("closed_at")
-    for name in needs:
+    rule = STATUS_MILESTONES[status]
+    for name in rule.needs:
         if milestones[name] is None:
             raise ValidationError(
                 f"{name!r} must be set when the status is {status.value} (got None)",
@@ -62,13 +59,7 @@ def check_status_milestones(
                 expected=f"a time, since the status is {status.value}",
                 got=None,
             )
-    forbidden = {
-        Status.INVESTIGATING: ("resolved_at", "closed_at"),
-        Status.IDENTIFIED: ("resolved_at", "closed_at"),
-        Status.MONITORING: ("resolved_at", "closed_at"),
-        Status.RESOLVED: ("closed_at",),
-    }.get(status, ())
-    for name in forbidden:
+    for name in rule.forbids:
         value = milestones[name]
         if value is not None:
             raise ValidationError(
@@ -92,7 +83,8 @@ def check_single_holders(roles: Iterable[RoleAssignment]) -> None:
     for role, held in tenures.items():
         if len(held) < 2:  # noqa: PLR2004
             continue
-        held.sort(key=_assumed)
+        # Order-independent: of tenures starting together, the ended ones first.
+        held.sort(key=_tenure_order)
         for before, after in itertools.pairwise(held):
             if before.relieved_at is None:
                 raise RoleConflict(role.name, before.person, after.person)
@@ -102,5 +94,12 @@ def check_single_holders(roles: Iterable[RoleAssignment]) -> None:
                 )
 
 
-def _assumed(assignment: RoleAssignment) -> dt.datetime:
-    return assignment.assumed_at
+def _tenure_order(
+    assignment: RoleAssignment,
+) -> tuple[dt.datetime, bool, dt.datetime]:
+    relieved = assignment.relieved_at
+    return (
+        assignment.assumed_at,
+        relieved is None,
+        assignment.assumed_at if relieved is None else relieved,
+    )

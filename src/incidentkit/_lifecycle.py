@@ -1,9 +1,16 @@
 """
-The incident lifecycle: every status, every move, and the one table joining them.
+The incident lifecycle: every status, every move, and the tables joining them.
 
-Everything that decides which lifecycle moves are legal lives in this module, in
-`TRANSITIONS` (the h11 habit: the state machine is data).  The docs' state diagram
-is generated from the same table by `state_diagram`.
+Everything the lifecycle decides lives in this module as data (the h11 habit: the
+state machine is tables, not code):
+
+* `TRANSITIONS`: which move is legal from which status, and where it leads;
+* `EFFECTS`: what each move does to the milestones, and the text it records;
+* `STATUS_MILESTONES`: which milestones each status needs and forbids.
+
+`incidentkit.Incident` makes every move through these tables, and its invariants
+check stored incidents against them.  Pictures of the lifecycle are drawn at the
+edge (`incidentkit.render.state_diagram`).
 """
 
 from __future__ import annotations
@@ -13,17 +20,22 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from .errors import InvalidTransition
+import attrs
+
+from .errors import InvalidTransition, ValidationError
 
 
 __all__ = [
+    "EFFECTS",
     "OPEN_STATUSES",
+    "STATUS_MILESTONES",
     "TRANSITIONS",
+    "Effect",
+    "Milestones",
     "Move",
     "Status",
     "allowed_moves",
     "next_status",
-    "state_diagram",
 ]
 
 
@@ -48,7 +60,11 @@ class Status(enum.Enum):
 
 
 class Move(enum.Enum):
-    """A lifecycle move: the name of the `Incident` method that makes it."""
+    """
+    A lifecycle move: the name of the `Incident` method that makes it.
+
+    `Move.parse` reads the names chat bots and webhooks send (``"mitigate"``).
+    """
 
     IDENTIFY = "identify"
     """The cause is found."""
@@ -61,6 +77,37 @@ class Move(enum.Enum):
     REOPEN = "reopen"
     """The fix did not hold; clears ``mitigated_at`` and ``resolved_at``."""
 
+    @classmethod
+    def parse(cls, value: Move | str, *, field: str = "move") -> Move:
+        """
+        Return the move *value* names: a `Move`, or its value in any case.
+
+        Args:
+            value: Such as ``Move.MITIGATE`` or ``"mitigate"``.
+            field: The parameter name to report in an error.
+
+        Returns:
+            The move.
+
+        Raises:
+            ValidationError: If *value* names no move.
+
+        Example:
+            >>> from incidentkit import Move
+            >>> Move.parse(" Resolve ")
+            <Move.RESOLVE: 'resolve'>
+        """
+        if isinstance(value, Move):
+            return value
+        if isinstance(value, str):
+            found = _MOVES.get(value.strip().lower())
+            if found is not None:
+                return found
+        names = ", ".join(repr(m.value) for m in cls)
+        raise ValidationError.for_field(field, f"a Move or one of {names}", value)
+
+
+_MOVES: Final[Mapping[str, Move]] = {m.value: m for m in Move}
 
 TRANSITIONS: Final[Mapping[Status, Mapping[Move, Status]]] = MappingProxyType(
     {
@@ -84,6 +131,76 @@ TRANSITIONS: Final[Mapping[Status, Mapping[Move, Status]]] = MappingProxyType(
     }
 )
 """Every legal move from every status, and the status it leads to."""
+
+
+@attrs.frozen
+class Effect:
+    """
+    What one move does besides changing the status.
+
+    Attributes:
+        sets: Milestones set to the move's time.
+        fills: Milestones set to the move's time only when they are unset.
+        clears: Milestones cleared.
+        text: The keyword argument whose text the move records (``"cause"``).
+        records: How that text is recorded: ``"note"`` or ``"mitigation"``.
+        text_required: Whether the move refuses to be made without the text.
+    """
+
+    sets: tuple[str, ...] = ()
+    fills: tuple[str, ...] = ()
+    clears: tuple[str, ...] = ()
+    text: str | None = None
+    records: str = "note"
+    text_required: bool = False
+
+
+EFFECTS: Final[Mapping[Move, Effect]] = MappingProxyType(
+    {
+        Move.IDENTIFY: Effect(text="cause"),
+        Move.MITIGATE: Effect(sets=("mitigated_at",), text="how", records="mitigation"),
+        Move.RESOLVE: Effect(
+            sets=("resolved_at",), fills=("mitigated_at",), text="summary"
+        ),
+        Move.CLOSE: Effect(sets=("closed_at",)),
+        Move.REOPEN: Effect(
+            clears=("mitigated_at", "resolved_at"), text="reason", text_required=True
+        ),
+    }
+)
+"""What every move does to the milestones, and which text it records."""
+
+
+@attrs.frozen
+class Milestones:
+    """
+    The milestones one status needs (set) and forbids (unset).
+
+    Attributes:
+        needs: Milestones that must be set in this status.
+        forbids: Milestones that must be unset in this status.
+    """
+
+    needs: tuple[str, ...] = ()
+    forbids: tuple[str, ...] = ()
+
+
+_NOT_RESTORED: Final = ("mitigated_at", "resolved_at", "closed_at")
+
+STATUS_MILESTONES: Final[Mapping[Status, Milestones]] = MappingProxyType(
+    {
+        Status.INVESTIGATING: Milestones(forbids=_NOT_RESTORED),
+        Status.IDENTIFIED: Milestones(forbids=_NOT_RESTORED),
+        Status.MONITORING: Milestones(
+            needs=("mitigated_at",), forbids=("resolved_at", "closed_at")
+        ),
+        Status.RESOLVED: Milestones(
+            needs=("mitigated_at", "resolved_at"), forbids=("closed_at",)
+        ),
+        Status.CLOSED: Milestones(needs=("mitigated_at", "resolved_at", "closed_at")),
+    }
+)
+"""Which milestones each status needs and forbids."""
 
 OPEN_STATUSES: Final[frozenset[Status]] = frozenset(
     {Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING}
@@ -129,25 +246,3 @@ def next_status(status: Status, move: Move) -> Status:
         raise InvalidTransition(
             status.value, move.value, [m.value for m in allowed_moves(status)]
         ) from None
-
-
-def state_diagram() -> str:
-    """
-    Return the lifecycle as a Mermaid ``stateDiagram-v2``, generated from the table.
-
-    Returns:
-        Mermaid source text.
-
-    Example:
-        >>> from incidentkit.incident import state_diagram
-        >>> print(state_diagram().splitlines()[1])
-            [*] --> investigating: declare
-    """
-    lines = ["stateDiagram-v2", "    [*] --> investigating: declare"]
-    for status, moves in TRANSITIONS.items():
-        lines.extend(
-            f"    {status.value} --> {target.value}: {move.value}"
-            for move, target in moves.items()
-        )
-    lines.append(f"    {Status.CLOSED.value} --> [*]")
-    return "\n".join(lines)

@@ -34,13 +34,13 @@ from ._invariants import (
     check_status_milestones,
 )
 from ._lifecycle import (
+    EFFECTS,
     OPEN_STATUSES,
     TRANSITIONS,
     Move,
     Status,
     allowed_moves,
     next_status,
-    state_diagram,
 )
 from ._time import check_aware, ensure_utc, to_utc_optional
 from ._validators import instance_of, optional_text, text
@@ -77,7 +77,6 @@ __all__ = [
     "Move",
     "Status",
     "allowed_moves",
-    "state_diagram",
 ]
 
 MILESTONES: Final[tuple[str, ...]] = (
@@ -107,11 +106,49 @@ def _labels(
 
 
 def _freeze_labels(value: Mapping[str, str]) -> Mapping[str, str]:
+    if not isinstance(value, Mapping):
+        raise ValidationError.for_field(
+            "labels", "a mapping of strings to strings", value
+        )
     return freeze(value)
 
 
 def _roles(values: Iterable[RoleAssignment]) -> tuple[RoleAssignment, ...]:
-    return tuple(values)
+    if isinstance(values, (str, bytes, Mapping)):
+        raise ValidationError.for_field("roles", "a sequence of RoleAssignment", values)
+    try:
+        return tuple(values)
+    except TypeError:
+        raise ValidationError.for_field(
+            "roles", "a sequence of RoleAssignment", values
+        ) from None
+
+
+def _as_role(value: Role | str) -> Role:
+    if isinstance(value, Role):
+        return value
+    if isinstance(value, str):
+        try:
+            return Role(value)
+        except ValidationError:
+            pass
+    raise ValidationError.for_field(
+        "role", "a Role or a lowercase role name such as 'scribe'", value
+    )
+
+
+def _required_text(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError.for_field(field, "a non-empty string", value)
+    return value
+
+
+def _optional_text(value: object, field: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError.for_field(field, "a non-empty string or None", value)
+    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -239,7 +276,11 @@ class Incident:
             at if detected_at is None else ensure_utc(detected_at, field="detected_at")
         )
         severity = Severity.parse(severity)
-        lead = declared_by if commander is None else commander
+        title = _required_text(title, "title")
+        declared_by = _required_text(declared_by, "declared_by")
+        lead = _required_text(
+            declared_by if commander is None else commander, "commander"
+        )
         events: list[TimelineEvent] = [
             Declared(at=at, by=declared_by, title=title, severity=severity),
             RoleAssigned(
@@ -252,7 +293,7 @@ class Incident:
             severity=severity,
             service=service,
             category=category,
-            labels=labels or {},
+            labels={} if labels is None else labels,
             roles=(RoleAssignment(Role.INCIDENT_COMMANDER, lead, at),),
             timeline=Timeline(events),
             started_at=started_at,
@@ -277,18 +318,21 @@ class Incident:
         """The lifecycle moves allowed from the current status."""
         return allowed_moves(self.status)
 
-    def holder(self, role: Role, at: dt.datetime | None = None) -> str | None:
+    def holder(self, role: Role | str, at: dt.datetime | None = None) -> str | None:
         """
         Return who holds *role* now, or at the instant *at*.
 
         Args:
-            role: The role.
+            role: The role, or its name (``"scribe"``).
             at: An instant, or ``None`` for now.
 
         Returns:
             The person, or ``None``.
+
+        Raises:
+            ValidationError: If *role* is neither a `Role` nor a role name.
         """
-        return holder_of(self.roles, role, at)
+        return holder_of(self.roles, _as_role(role), at)
 
     def milestone(self, name: str) -> dt.datetime | None:
         """
@@ -323,6 +367,7 @@ class Incident:
         Returns:
             The findings, most serious first.
         """
+        now = ensure_utc(now, field="now")
         hands_on = [
             (e.by, e.at) for e in self.timeline.of_kind(MitigationApplied) if e.by
         ]
@@ -337,15 +382,16 @@ class Incident:
     # -- people -------------------------------------------------------------------
 
     def assign(
-        self, role: Role, person: str, *, at: dt.datetime, by: str | None = None
+        self, role: Role | str, person: str, *, at: dt.datetime, by: str | None = None
     ) -> Incident:
         """
         Give *role*, which nobody holds, to *person*.
 
         Args:
-            role: The role.
+            role: The role, or its name.
             person: Who takes it.
-            at: When.
+            at: When: not before the declaration, nor while an earlier holder
+                still held the role.
             by: Who made the assignment.
 
         Returns:
@@ -354,6 +400,8 @@ class Incident:
         Raises:
             RoleConflict: If somebody holds the role already (use `hand_off`).
         """
+        role = _as_role(role)
+        person = _required_text(person, "person")
         at = self._check_open("assign a role on", at)
         current = self.holder(role)
         if current is not None:
@@ -367,15 +415,15 @@ class Incident:
         )
 
     def hand_off(
-        self, role: Role, to: str, *, at: dt.datetime, by: str | None = None
+        self, role: Role | str, to: str, *, at: dt.datetime, by: str | None = None
     ) -> Incident:
         """
         Pass *role* from its current holder to *to*.
 
         Args:
-            role: The role.
+            role: The role, or its name.
             to: Who takes it over.
-            at: When.
+            at: When: not before the current holder took the role.
             by: Who made the hand-off.
 
         Returns:
@@ -384,7 +432,10 @@ class Incident:
         Raises:
             ValidationError: If nobody holds the role, or *to* holds it already.
         """
+        role = _as_role(role)
+        to = _required_text(to, "to")
         at = self._check_open("hand off a role on", at)
+        self._check_role_time(role, at)
         current = self.holder(role)
         if current is None:
             raise ValidationError.for_field(
@@ -401,7 +452,7 @@ class Incident:
         return attrs.evolve(self, roles=roles, timeline=self.timeline.add(event))
 
     def relieve(
-        self, role: Role, *, at: dt.datetime, by: str | None = None
+        self, role: Role | str, *, at: dt.datetime, by: str | None = None
     ) -> Incident:
         """
         End the current holder's tenure of *role* without a successor.
@@ -410,8 +461,8 @@ class Incident:
         through an explicit `hand_off`.
 
         Args:
-            role: The role.
-            at: When.
+            role: The role, or its name.
+            at: When: not before the current holder took the role.
             by: Who relieved them.
 
         Returns:
@@ -420,6 +471,7 @@ class Incident:
         Raises:
             ValidationError: If nobody holds the role, or it is the commander's.
         """
+        role = _as_role(role)
         at = self._check_open("relieve a role on", at)
         if role == Role.INCIDENT_COMMANDER:
             raise ValidationError.for_field(
@@ -430,6 +482,7 @@ class Incident:
         current = self.holder(role)
         if current is None:
             raise ValidationError.for_field("role", "a role somebody holds", role.name)
+        self._check_role_time(role, at)
         event = RoleRelieved(at=at, by=by, role=role, person=current)
         return attrs.evolve(
             self, roles=self._relieved(role, at), timeline=self.timeline.add(event)
@@ -439,7 +492,7 @@ class Incident:
 
     def change_severity(
         self,
-        severity: Severity,
+        severity: Severity | str,
         *,
         at: dt.datetime,
         reason: str | None = None,
@@ -449,8 +502,8 @@ class Incident:
         Set a new severity, in either direction.
 
         Args:
-            severity: The new level.
-            at: When.
+            severity: The new level (a `Severity`, or what `Severity.parse` reads).
+            at: When: not before the declaration, nor before the last change.
             reason: Why.
             by: Who decided.
 
@@ -458,17 +511,22 @@ class Incident:
             The new incident.
 
         Raises:
-            ValidationError: If the severity does not change.
+            ValidationError: If the severity does not change, or *at* is out of
+                order.
             InvalidTransition: If the incident is no longer open.
         """
         at = self._check_open("change the severity of", at)
         severity = Severity.parse(severity)
+        reason = _optional_text(reason, "reason")
         if severity is self.severity:
             raise ValidationError.for_field(
                 "severity",
                 f"a level other than the current {self.severity.value}",
                 severity,
             )
+        last = self.timeline.last(SeverityChanged)
+        if last is not None:
+            _not_before(at, last.at, "the last severity change")
         event = SeverityChanged(
             at=at, by=by, old=self.severity, new=severity, reason=reason
         )
@@ -476,7 +534,7 @@ class Incident:
 
     def escalate(
         self,
-        severity: Severity,
+        severity: Severity | str,
         *,
         at: dt.datetime,
         reason: str | None = None,
@@ -505,7 +563,7 @@ class Incident:
 
     def downgrade(
         self,
-        severity: Severity,
+        severity: Severity | str,
         *,
         at: dt.datetime,
         reason: str | None = None,
@@ -538,8 +596,9 @@ class Incident:
         """
         Record that a responder acknowledged the page.
 
-        The first acknowledgement sets ``acknowledged_at``; later ones only add
-        an event.
+        The earliest acknowledgement sets ``acknowledged_at``; every one adds an
+        event.  An acknowledgement may come before the declaration (the page
+        went out first), not before detection nor after the close.
 
         Args:
             at: When.
@@ -549,10 +608,10 @@ class Incident:
             The new incident.
         """
         at = ensure_utc(at, field="at")
-        first = self.acknowledged_at if self.acknowledged_at is not None else at
+        first = self.acknowledged_at
         return attrs.evolve(
             self,
-            acknowledged_at=min(first, at),
+            acknowledged_at=at if first is None else min(first, at),
             timeline=self.timeline.add(Acknowledged(at=at, by=by)),
         )
 
@@ -571,15 +630,21 @@ class Incident:
         Args:
             audience: Internal or public.
             text: What it said.
-            at: When it was posted.
+            at: When it was posted: not before the declaration.
             next_update_at: When it promised the next update.
             by: Who posted it.
 
         Returns:
             The new incident.
         """
+        at = ensure_utc(at, field="at")
+        self._check_declared_before(at)
         event = StatusUpdatePosted(
-            at=at, by=by, audience=audience, text=text, next_update_at=next_update_at
+            at=at,
+            by=by,
+            audience=audience,
+            text=_required_text(text, "text"),
+            next_update_at=next_update_at,
         )
         if event.next_update_at is not None and event.next_update_at <= event.at:
             raise ValidationError.for_field(
@@ -587,11 +652,15 @@ class Incident:
                 f"a time after the update ({event.at.isoformat()})",
                 next_update_at,
             )
-        return attrs.evolve(self, timeline=self.timeline.add(event))
+        return self._appended(event)
 
     def note(self, text: str, *, at: dt.datetime, by: str | None = None) -> Incident:
         """
         Add a free-text note to the timeline.
+
+        Notes may be dated before the declaration: history is often written
+        down afterwards.  Adding one does not check the rest of the incident
+        again, so a long incident grows at a constant cost per note.
 
         Args:
             text: The note.
@@ -601,9 +670,7 @@ class Incident:
         Returns:
             The new incident.
         """
-        return attrs.evolve(
-            self, timeline=self.timeline.add(Note(at=at, by=by, text=text))
-        )
+        return self._appended(Note(at=at, by=by, text=_required_text(text, "text")))
 
     def record_mitigation(
         self, action: str, *, at: dt.datetime, by: str | None = None
@@ -622,8 +689,8 @@ class Incident:
             The new incident.
         """
         at = self._check_open("record a mitigation on", at)
-        event = MitigationApplied(at=at, by=by, action=action)
-        return attrs.evolve(self, timeline=self.timeline.add(event))
+        action = _required_text(action, "action")
+        return self._appended(MitigationApplied(at=at, by=by, action=action))
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -641,10 +708,7 @@ class Incident:
         Returns:
             The new incident.
         """
-        changed = self._move(Move.IDENTIFY, at=at, by=by)
-        if cause is not None:
-            changed = changed.note(cause, at=at, by=by)
-        return changed
+        return self._transition(Move.IDENTIFY, at=at, by=by, text=cause)
 
     def mitigate(
         self, *, at: dt.datetime, how: str | None = None, by: str | None = None
@@ -660,9 +724,7 @@ class Incident:
         Returns:
             The new incident.
         """
-        at = ensure_utc(at, field="at")
-        extra = () if how is None else (MitigationApplied(at=at, by=by, action=how),)
-        return self._move(Move.MITIGATE, at=at, by=by, extra=extra, mitigated_at=at)
+        return self._transition(Move.MITIGATE, at=at, by=by, text=how)
 
     def resolve(
         self, *, at: dt.datetime, summary: str | None = None, by: str | None = None
@@ -681,14 +743,7 @@ class Incident:
         Returns:
             The new incident.
         """
-        at = ensure_utc(at, field="at")
-        mitigated = self.mitigated_at if self.mitigated_at is not None else at
-        changed = self._move(
-            Move.RESOLVE, at=at, by=by, mitigated_at=mitigated, resolved_at=at
-        )
-        if summary is not None:
-            changed = changed.note(summary, at=at, by=by)
-        return changed
+        return self._transition(Move.RESOLVE, at=at, by=by, text=summary)
 
     def close(self, *, at: dt.datetime, by: str | None = None) -> Incident:
         """
@@ -701,8 +756,7 @@ class Incident:
         Returns:
             The new incident.
         """
-        at = ensure_utc(at, field="at")
-        return self._move(Move.CLOSE, at=at, by=by, closed_at=at)
+        return self._transition(Move.CLOSE, at=at, by=by, text=None)
 
     def reopen(
         self, *, at: dt.datetime, reason: str, by: str | None = None
@@ -721,80 +775,153 @@ class Incident:
         Returns:
             The new incident.
         """
-        changed = self._move(
-            Move.REOPEN, at=at, by=by, mitigated_at=None, resolved_at=None
-        )
-        return changed.note(reason, at=at, by=by)
+        return self._transition(Move.REOPEN, at=at, by=by, text=reason)
 
-    def apply(self, move: Move, *, at: dt.datetime, by: str | None = None) -> Incident:
+    def apply(
+        self,
+        move: Move | str,
+        *,
+        at: dt.datetime,
+        by: str | None = None,
+        cause: str | None = None,
+        how: str | None = None,
+        summary: str | None = None,
+        reason: str | None = None,
+    ) -> Incident:
         """
-        Make the lifecycle *move* by value, as the named methods do.
+        Make the lifecycle *move* given as a value, as the named method does.
+
+        Suits code that receives the move from a chat command or a webhook: the
+        move may be its name (``"mitigate"``), and the text each move records
+        travels in the keyword the named method takes (``how=`` for a
+        mitigation, ``reason=`` for a reopening, see `EFFECTS`).
 
         Args:
-            move: The move.
+            move: The move, or its name in any case.
             at: When.
             by: Who made it.
+            cause: For ``identify``: what was found.
+            how: For ``mitigate``: what restored service.
+            summary: For ``resolve``: a closing summary.
+            reason: For ``reopen`` (required): why.
 
         Returns:
             The new incident.
 
         Raises:
+            ValidationError: If *move* names no move, or a text is given that
+                the move does not record, or a required one is missing.
             InvalidTransition: If *move* is not allowed from the current status.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from incidentkit import Incident, Severity
+            >>> t0 = datetime(2024, 6, 1, 14, 0, tzinfo=timezone.utc)
+            >>> inc = Incident.declare("API down", severity=Severity.P1,
+            ...                        at=t0, declared_by="ana")
+            >>> inc.apply("mitigate", at=t0, how="rolled back").status.value
+            'monitoring'
         """
-        if move is Move.IDENTIFY:
-            return self.identify(at=at, by=by)
-        if move is Move.MITIGATE:
-            return self.mitigate(at=at, by=by)
-        if move is Move.RESOLVE:
-            return self.resolve(at=at, by=by)
-        if move is Move.CLOSE:
-            return self.close(at=at, by=by)
-        return self.reopen(at=at, by=by, reason="reopened")
+        move = Move.parse(move)
+        texts = {"cause": cause, "how": how, "summary": summary, "reason": reason}
+        wanted = EFFECTS[move].text
+        for name, value in texts.items():
+            if value is not None and name != wanted:
+                takes = f"'{wanted}'" if wanted else "no text"
+                raise ValidationError.for_field(
+                    name, f"None: the {move.value} move takes {takes}", value
+                )
+        return self._transition(
+            move, at=at, by=by, text=None if wanted is None else texts[wanted]
+        )
 
     # -- internals ----------------------------------------------------------------
 
-    def _move(
-        self,
-        move: Move,
-        *,
-        at: dt.datetime,
-        by: str | None,
-        extra: tuple[TimelineEvent, ...] = (),
-        **milestones: dt.datetime | None,
+    def _transition(
+        self, move: Move, *, at: dt.datetime, by: str | None, text: str | None
     ) -> Incident:
+        """Make *move*: everything it does comes from `TRANSITIONS` and `EFFECTS`."""
         at = ensure_utc(at, field="at")
+        effect = EFFECTS[move]
         status = next_status(self.status, move)
+        if effect.text is not None:
+            if effect.text_required:
+                text = _required_text(text, effect.text)
+            else:
+                text = _optional_text(text, effect.text)
         self._check_not_before_last_move(at)
+        changes: dict[str, Any] = dict.fromkeys(effect.clears)
+        changes.update(dict.fromkeys(effect.sets, at))
+        for name in effect.fills:
+            if getattr(self, name) is None:
+                changes[name] = at
         timeline = self.timeline
-        for event in (*extra, StatusChanged(at=at, by=by, old=self.status, new=status)):
-            timeline = timeline.add(event)
-        changes: dict[str, Any] = {"status": status, "timeline": timeline, **milestones}
-        return attrs.evolve(self, **changes)
+        if text is not None and effect.records == "mitigation":
+            timeline = timeline.add(MitigationApplied(at=at, by=by, action=text))
+        timeline = timeline.add(
+            StatusChanged(at=at, by=by, old=self.status, new=status)
+        )
+        if text is not None and effect.records == "note":
+            timeline = timeline.add(Note(at=at, by=by, text=text))
+        return attrs.evolve(self, status=status, timeline=timeline, **changes)
+
+    def _appended(self, event: TimelineEvent) -> Incident:
+        # Only the timeline changes, and no invariant joins it to other fields:
+        # copy the fields instead of validating the whole incident again.
+        new = object.__new__(Incident)
+        for name in _FIELDS:
+            object.__setattr__(new, name, getattr(self, name))
+        object.__setattr__(new, "timeline", self.timeline.add(event))
+        return new
 
     def _check_open(self, what: str, at: dt.datetime) -> dt.datetime:
         if not self.is_open:
             raise InvalidTransition(
                 self.status.value, what, [m.value for m in self.allowed_moves]
             )
-        return ensure_utc(at, field="at")
+        at = ensure_utc(at, field="at")
+        self._check_declared_before(at)
+        return at
+
+    def _check_declared_before(self, at: dt.datetime) -> None:
+        if self.declared_at is not None:
+            _not_before(at, self.declared_at, "the declaration")
+
+    def _check_role_time(self, role: Role, at: dt.datetime) -> None:
+        changes = [
+            time
+            for a in self.roles
+            if a.role == role
+            for time in (a.assumed_at, a.relieved_at)
+            if time is not None
+        ]
+        if changes:
+            _not_before(at, max(changes), f"the last change of {role.name}")
 
     def _check_not_before_last_move(self, at: dt.datetime) -> None:
         # Only earlier moves bound a move: an incident may be declared after it
         # was mitigated (for the record), and the milestones check the rest.
         last = self.timeline.last(StatusChanged)
-        floor = None if last is None else last.at
-        if floor is not None and at < floor:
-            raise ValidationError(
-                f"'at' must not be before the last lifecycle change "
-                f"(got {at.isoformat()}, last change {floor.isoformat()})",
-                field="at",
-                expected=f"a time at or after {floor.isoformat()}",
-                got=at,
-            )
+        if last is not None:
+            _not_before(at, last.at, "the last lifecycle change")
 
     def _relieved(self, role: Role, at: dt.datetime) -> tuple[RoleAssignment, ...]:
         return tuple(
             a.relieve(at) if a.role == role and a.is_current else a for a in self.roles
+        )
+
+
+_FIELDS: Final[tuple[str, ...]] = tuple(a.name for a in attrs.fields(Incident))
+
+
+def _not_before(at: dt.datetime, floor: dt.datetime, what: str) -> None:
+    if at < floor:
+        raise ValidationError(
+            f"'at' must not be before {what} (got {at.isoformat()}, "
+            f"{what.removeprefix('the ')} at {floor.isoformat()})",
+            field="at",
+            expected=f"a time at or after {floor.isoformat()}",
+            got=at,
         )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import ClassVar, Final, TypeVar, Union, overload
 
 import attrs
@@ -325,7 +325,14 @@ def _at(event: Event) -> dt.datetime:
 
 
 def _sorted_events(events: Iterable[TimelineEvent]) -> tuple[TimelineEvent, ...]:
-    items = tuple(events)
+    if isinstance(events, (str, bytes, Mapping)):
+        raise ValidationError.for_field("events", "a sequence of events", events)
+    try:
+        items = tuple(events)
+    except TypeError:
+        raise ValidationError.for_field(
+            "events", "a sequence of events", events
+        ) from None
     for index, event in enumerate(items):
         if not isinstance(event, EVENT_TYPES):
             raise ValidationError.for_field(
@@ -336,13 +343,28 @@ def _sorted_events(events: Iterable[TimelineEvent]) -> tuple[TimelineEvent, ...]
     return tuple(sorted(items, key=_at))
 
 
+def _check_kind(kind: object) -> None:
+    if not (isinstance(kind, type) and issubclass(kind, Event)):
+        raise ValidationError.for_field(
+            "kind", "an event class such as Note (not its name)", kind
+        )
+
+
+def _index(events: Iterable[TimelineEvent]) -> dict[type, TimelineEvent]:
+    last: dict[type, TimelineEvent] = {}
+    for event in events:
+        last[type(event)] = event
+    return last
+
+
 @attrs.frozen
 class Timeline:
     """
     An immutable sequence of events in time order.
 
     Events with equal times keep their insertion order.  Adding an event finds its
-    place by binary search and returns a new timeline.
+    place by binary search and returns a new timeline; the latest event of each
+    kind is indexed, so `last` does not scan.
 
     Attributes:
         events: The events, sorted by time.
@@ -351,10 +373,19 @@ class Timeline:
     events: tuple[TimelineEvent, ...] = attrs.field(
         default=(), converter=_sorted_events
     )
+    _last: dict[type, TimelineEvent] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_last", _index(self.events))
 
     def add(self, event: TimelineEvent) -> Timeline:
         """
         Return a new timeline with *event* in its place.
+
+        Costs a binary search and one copy of the event tuple: the events already
+        in the timeline are not checked again.
 
         Args:
             event: The event; after any events at the same instant.
@@ -364,8 +395,16 @@ class Timeline:
         """
         if not isinstance(event, EVENT_TYPES):
             raise ValidationError.for_field("event", "a timeline event", event)
-        index = bisect.bisect_right(self.events, event.at, key=_at)
-        return Timeline((*self.events[:index], event, *self.events[index:]))
+        events = self.events
+        index = bisect.bisect_right(events, event.at, key=_at)
+        new = object.__new__(Timeline)
+        object.__setattr__(new, "events", (*events[:index], event, *events[index:]))
+        last = dict(self._last)
+        previous = last.get(type(event))
+        if previous is None or previous.at <= event.at:
+            last[type(event)] = event
+        object.__setattr__(new, "_last", last)
+        return new
 
     def of_kind(self, kind: type[E]) -> tuple[E, ...]:
         """
@@ -376,15 +415,26 @@ class Timeline:
 
         Returns:
             The matching events.
+
+        Raises:
+            ValidationError: If *kind* is not an event class.
         """
+        _check_kind(kind)
         return tuple(e for e in self.events if isinstance(e, kind))
 
     def first(self, kind: type[E]) -> E | None:
         """Return the earliest event of type *kind*, or ``None``."""
+        _check_kind(kind)
         return next((e for e in self.events if isinstance(e, kind)), None)
 
     def last(self, kind: type[E]) -> E | None:
         """Return the latest event of type *kind*, or ``None``."""
+        _check_kind(kind)
+        found = [e for cls, e in self._last.items() if issubclass(cls, kind)]
+        if len(found) == 1:
+            return found[0]  # type: ignore[return-value]
+        if not found:
+            return None
         return next((e for e in reversed(self.events) if isinstance(e, kind)), None)
 
     def between(
