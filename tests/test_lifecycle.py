@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+from typing import Any
 
 import pytest
 
@@ -123,7 +124,7 @@ def test_every_edge_leads_from_valid_milestones_to_valid_milestones(
 def test_a_stored_incident_may_not_hold_a_milestone_its_status_forbids(
     status, milestone
 ):
-    fields = {"mitigated_at": T0, "resolved_at": T0, "closed_at": T0}
+    fields: dict[str, Any] = {"mitigated_at": T0, "resolved_at": T0, "closed_at": T0}
     needed = STATUS_MILESTONES[Status(status)].needs
     kept = {name: fields[name] for name in (*needed, milestone)}
 
