@@ -239,14 +239,14 @@ class TestErrors:
 
         assert 1 == len(problems)
         assert problems[0].startswith(
-            "$.timeline[9]: 'text' must be a non-empty string"
+            "$.timeline[9].text: 'text' must be a non-empty string"
         )
 
     def test_timeline_that_is_not_a_list(self):
         data = self.data()
         data["timeline"] = {}
 
-        assert ["$.timeline: expected a list of events (got {})"] == self.problems(data)
+        assert ["$.timeline: expected an array (got {})"] == self.problems(data)
 
     def test_unknown_keys_are_rejected(self):
         data = self.data()
@@ -273,12 +273,14 @@ class TestErrors:
                 "$.roles[1].role: expected a lowercase role name such as 'scribe' "
                 "(got 'Incident Commander')"
             ),
-            "$.labels['n']: expected a string (got 1)",
+            '$.labels["n"]: expected a string (got 1)',
         } == set(self.problems(data))
 
     def test_the_message_lists_each_problem_on_its_own_line(self):
         with pytest.raises(ValidationError) as info:
-            serialization.from_dict({"id": "x", "title": 5}, Incident)
+            serialization.from_dict(
+                {"schema_version": 1, "id": "x", "title": 5}, Incident
+            )
 
         assert (
             "2 problems in Incident:\n"
@@ -355,7 +357,7 @@ class TestErrors:
         data["roles"][0]["relieved_at"] = "2024-06-01T10:00:00Z"
 
         assert self.problems(data)[0].startswith(
-            "$.roles[0]: 'relieved_at' must not be before 'assumed_at'"
+            "$.roles[0].relieved_at: 'relieved_at' must not be before 'assumed_at'"
         )
 
     @pytest.mark.parametrize("version", [2, 0, "1", True])
@@ -363,14 +365,20 @@ class TestErrors:
         data = self.data()
         data["schema_version"] = version
 
-        with pytest.raises(ValidationError, match=r"'\$.schema_version' must be 1"):
+        with pytest.raises(
+            ValidationError, match=r"'\$.schema_version' must be the integer 1 \(got"
+        ):
             serialization.from_dict(data, Incident)
 
-    def test_schema_version_may_be_absent(self):
+    def test_schema_version_is_required(self):
         data = self.data()
         del data["schema_version"]
 
-        assert "INC-2024-0601" == serialization.from_dict(data, Incident).id
+        with pytest.raises(
+            ValidationError,
+            match=r"'\$.schema_version' must be the integer 1 \(missing\)",
+        ):
+            serialization.from_dict(data, Incident)
 
     def test_text_that_is_not_json(self):
         with pytest.raises(

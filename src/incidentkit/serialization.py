@@ -20,7 +20,7 @@ Example:
     >>> text = serialization.dumps(inc)
     >>> serialization.loads(text, Incident) == inc
     True
-    >>> serialization.loads('{"id": "x", "title": 5}', Incident)
+    >>> serialization.loads('{"schema_version": 1, "id": "x", "title": 5}', Incident)
     Traceback (most recent call last):
     ...
     incidentkit.errors.ValidationError: 2 problems in Incident:
@@ -33,29 +33,36 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import importlib
 import json
 import os
 import sys
+import threading
+import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Final, TypeVar
 
+import attrs
 import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    IterableValidationError,
+    IterableValidationNote,
+)
 from cattrs.fns import identity
-from cattrs.gen import make_dict_unstructure_fn
-from cattrs.v import format_exception as _cattrs_format_exception
 
-from . import _fastpath
 from ._frozen import FrozenMap
+from ._shape import ShapeError, shape
 from ._time import UTC, format_instant, parse_instant
 from .errors import IncidentKitError, ValidationError
-from .incident import Incident
-from .roles import Role, RoleAssignment
-from .timeline import EVENT_TYPES, Event, Timeline, TimelineEvent
 
 
 __all__ = [
+    "MAX_PROBLEMS",
+    "PACKAGES",
     "SCHEMA_VERSION",
     "dumps",
     "from_dict",
@@ -68,11 +75,22 @@ __all__ = [
 ]
 
 SCHEMA_VERSION: Final[int] = 1
-"""The version of the wire format written by this release."""
+"""The version of the wire format written (and the only one read) by this release."""
+
+PACKAGES: Final[tuple[str, ...]] = ("incidentkit._wire",)
+"""
+The modules whose ``configure(converter)`` registers their package's hooks.
+
+Each package that needs more than the generic rules (attrs classes as objects,
+arrays, strict scalars) registers its own hooks there; `make_converter` calls
+them in this order, and no package edits another's.
+"""
+
+MAX_PROBLEMS: Final[int] = 20
+"""At most this many problems are listed in one error; the rest are counted."""
 
 T = TypeVar("T")
 
-_KINDS: Final[Mapping[str, type[Event]]] = {cls.kind: cls for cls in EVENT_TYPES}
 _fromisoformat: Final = dt.datetime.fromisoformat
 
 
@@ -83,43 +101,42 @@ def _fast_instant(text: str) -> dt.datetime:
     return _fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
 
 
-class _ShapeError(IncidentKitError, ValueError):
-    """A value of the wrong JSON shape: reported with its path, then discarded."""
-
-
-def _shape(expected: str, got: object) -> _ShapeError:
-    return _ShapeError(f"expected {expected} (got {got!r})")
-
-
 # -- scalars -------------------------------------------------------------------------
 
 
 def _structure_str(value: object, _: type) -> str:
-    if not isinstance(value, str):
-        raise _shape("a string", value)
+    if type(value) is not str:
+        raise shape("a string", value)
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise shape("text without lone surrogates", value) from None
     return value
 
 
 def _structure_int(value: object, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _shape("an integer", value)
+        raise shape("an integer", value)
     return value
 
 
 def _structure_float(value: object, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _shape("a number", value)
-    return float(value)
+        raise shape("a number", value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise shape("a number within a float's range", value) from None
+    if number - number != 0.0:
+        raise shape("a finite number", value)
+    return number
 
 
 def _structure_bool(value: object, _: type) -> bool:
     if not isinstance(value, bool):
-        raise _shape("true or false", value)
+        raise shape("true or false", value)
     return value
-
-
-def _structure_datetime(value: object, _: type) -> dt.datetime:
-    return _read_instant(value)
 
 
 def _read_instant(value: object) -> dt.datetime:
@@ -132,20 +149,32 @@ def _read_instant(value: object) -> dt.datetime:
             if parsed.tzinfo is UTC:
                 return parsed
     if not isinstance(value, str):
-        raise _shape("an ISO 8601 datetime string", value)
+        raise shape("an ISO 8601 datetime string", value)
     try:
         return parse_instant(value)
     except ValidationError:
-        raise _shape("an aware ISO 8601 datetime", value) from None
+        raise shape("an aware ISO 8601 datetime", value) from None
+    except (OverflowError, ValueError):
+        raise shape(
+            "an aware ISO 8601 datetime within years 1 to 9999", value
+        ) from None
+
+
+def _structure_datetime(value: object, _: type) -> dt.datetime:
+    return _read_instant(value)
+
+
+def _unstructure_optional_datetime(value: dt.datetime | None) -> str | None:
+    return None if value is None else format_instant(value)
 
 
 def _structure_timedelta(value: object, _: type) -> dt.timedelta:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _shape("a duration in seconds (a number)", value)
+        raise shape("a duration in seconds (a number)", value)
     try:
         return dt.timedelta(seconds=value)
-    except OverflowError:
-        raise _shape("a duration in seconds within timedelta's range", value) from None
+    except (OverflowError, ValueError):
+        raise shape("a duration in seconds within timedelta's range", value) from None
 
 
 def _unstructure_timedelta(value: dt.timedelta) -> float | int:
@@ -155,95 +184,159 @@ def _unstructure_timedelta(value: dt.timedelta) -> float | int:
 
 def _structure_time(value: object, _: type) -> dt.time:
     if not isinstance(value, str):
-        raise _shape("a time of day such as '09:00'", value)
+        raise shape("a time of day such as '09:00'", value)
     try:
         parsed = dt.time.fromisoformat(value)
     except ValueError:
-        raise _shape("a time of day such as '09:00'", value) from None
+        raise shape("a time of day such as '09:00'", value) from None
     if parsed.tzinfo is not None:
-        raise _shape("a wall-clock time of day without an offset", value)
+        raise shape("a wall-clock time of day without an offset", value)
     return parsed
 
 
 def _structure_date(value: object, _: type) -> dt.date:
     if not isinstance(value, str):
-        raise _shape("a date such as '2024-06-01'", value)
+        raise shape("a date such as '2024-06-01'", value)
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise _shape("a date such as '2024-06-01'", value) from None
+        raise shape("a date such as '2024-06-01'", value) from None
+
+
+@functools.cache
+def _members(cls: type[enum.Enum]) -> tuple[dict[object, enum.Enum], str]:
+    values = {
+        member.value: member for member in cls if not isinstance(member.value, bool)
+    }
+    return values, ", ".join(repr(value) for value in values)
 
 
 def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
-    try:
-        return cls(value)
-    except (ValueError, TypeError):
-        options = ", ".join(repr(member.value) for member in cls)
-        raise _shape(f"one of {options}", value) from None
+    members, options = _members(cls)
+    # Hashable JSON values only, and never True for 1: types must match too.
+    member = members.get(value) if isinstance(value, (str, int, float)) else None
+    if member is None or type(member.value) is not type(value):
+        raise shape(f"one of {options}", value)
+    return member
 
 
-def _structure_role(value: object, _: type) -> Role:
-    if not isinstance(value, str):
-        raise _shape("a role name", value)
-    try:
-        return _role_named(value)
-    except ValidationError:
-        raise _shape("a lowercase role name such as 'scribe'", value) from None
+# -- containers: arrays are arrays, objects are objects --------------------------------
 
 
-@functools.lru_cache(maxsize=256)
-def _role_named(name: str) -> Role:
-    # Roles are immutable values and a history names only a handful of them.
-    return Role(name)
+def _is_array_type(cls: Any) -> bool:
+    origin = typing.get_origin(cls)
+    args = typing.get_args(cls)
+    if origin is tuple:
+        return len(args) == 2 and args[1] is Ellipsis  # noqa: PLR2004
+    return origin in (list, frozenset, set) and len(args) == 1
 
 
-def _is_frozenset(cls: Any) -> bool:
-    return typing.get_origin(cls) is frozenset or cls is frozenset
+def _array_structurer(converter: cattrs.Converter, cls: Any) -> Callable[..., Any]:
+    origin = typing.get_origin(cls)
+    item_type = typing.get_args(cls)[0]
+    build: Callable[[list[Any]], Any] = {
+        tuple: tuple,
+        list: list,
+        frozenset: frozenset,
+        set: set,
+    }[origin]
+    unique = origin in (frozenset, set)
 
-
-# -- the timeline --------------------------------------------------------------------
-
-
-def _event_structurer(
-    converter: cattrs.Converter,
-) -> Callable[[object, type], Event]:
-    hooks = {kind: converter.get_structure_hook(cls) for kind, cls in _KINDS.items()}
-    classes = dict(_KINDS)
-
-    def structure(value: object, _: type) -> Event:
-        if not isinstance(value, Mapping):
-            raise _shape("an event object with a 'kind'", value)
-        kind = value.get("kind")
-        hook = hooks.get(kind) if isinstance(kind, str) else None
-        if hook is None:
-            options = ", ".join(sorted(hooks))
-            raise _ShapeError(f"unknown event kind {kind!r}; expected one of {options}")
-        payload = dict(value)
-        del payload["kind"]
-        event: Event = hook(payload, classes[kind])  # type: ignore[index]
-        return event
+    def structure(value: object, _: object) -> Any:
+        if type(value) is not list:
+            raise shape("an array", value)
+        hook = converter.get_structure_hook(item_type)
+        try:
+            items = [hook(item, item_type) for item in value]
+        except Exception:  # noqa: BLE001 - go again, item by item, for the paths
+            _raise_item_errors(
+                cls, ((i, hook, item, item_type) for i, item in enumerate(value))
+            )
+        built = build(items)
+        if unique and len(built) != len(items):
+            raise shape("an array without duplicates", value)
+        return built
 
     return structure
 
 
-def _structure_timeline(
-    converter: cattrs.Converter, value: object, _: type
-) -> Timeline:
-    if not isinstance(value, list):
-        raise _shape("a list of events", value)
-    return Timeline(converter.structure(value, tuple[TimelineEvent, ...]))
+def _raise_item_errors(
+    cls: Any, items: Iterable[tuple[int | str, Callable[..., Any], Any, Any]]
+) -> typing.NoReturn:
+    """Raise the errors of the items of an array or object, with their paths."""
+    errors: list[Exception] = []
+    for where, hook, item, item_type in items:
+        try:
+            hook(item, item_type)
+        except Exception as exc:  # noqa: BLE001, PERF203 - reported with its path
+            exc.__notes__ = [
+                *getattr(exc, "__notes__", []),
+                IterableValidationNote(f"@ {where!r}", where, item_type),
+            ]
+            errors.append(exc)
+            if len(errors) > MAX_PROBLEMS:
+                break
+    raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
 
 
-def _event_unstructurer(
-    converter: cattrs.Converter, cls: type[Event]
-) -> Callable[[Event], dict[str, Any]]:
-    base = make_dict_unstructure_fn(cls, converter)
-    kind = cls.kind
+def _is_object_type(cls: Any) -> bool:
+    return typing.get_origin(cls) in (dict, Mapping) and typing.get_args(cls)[:1] == (
+        str,
+    )
 
-    def unstructure(event: Event) -> dict[str, Any]:
-        return {"kind": kind, **base(event)}
 
-    return unstructure
+def _object_structurer(converter: cattrs.Converter, cls: Any) -> Callable[..., Any]:
+    value_type = typing.get_args(cls)[1]
+
+    def structure(value: object, _: object) -> dict[str, Any]:
+        if type(value) is not dict:
+            raise shape("an object", value)
+        hook = converter.get_structure_hook(value_type)
+        try:
+            result = {key: hook(item, value_type) for key, item in value.items()}
+        except Exception:  # noqa: BLE001 - go again, item by item, for the paths
+            _raise_item_errors(
+                cls, ((k, hook, item, value_type) for k, item in value.items())
+            )
+        return result
+
+    return structure
+
+
+def _attrs_structurer(converter: cattrs.Converter, cls: type) -> Callable[..., Any]:
+    from cattrs.gen import make_dict_structure_fn  # noqa: PLC0415
+
+    base: Callable[..., Any] = make_dict_structure_fn(cls, converter)
+
+    def structure(value: object, _: object) -> Any:
+        if not isinstance(value, dict):
+            raise shape("an object", value)
+        return base(value, cls)
+
+    return structure
+
+
+def _is_optional(cls: Any) -> bool:
+    args = typing.get_args(cls)
+    return (
+        typing.get_origin(cls) in (typing.Union, types.UnionType)
+        and len(args) == 2  # noqa: PLR2004
+        and type(None) in args
+    )
+
+
+def _optional_structurer(converter: cattrs.Converter, cls: Any) -> Callable[..., Any]:
+    inner = next(arg for arg in typing.get_args(cls) if arg is not type(None))
+    hook = converter.get_structure_hook(inner)
+
+    def structure(value: object, _: object) -> Any:
+        return None if value is None else hook(value, inner)
+
+    return structure
+
+
+def _is_frozenset(cls: Any) -> bool:
+    return typing.get_origin(cls) is frozenset or cls is frozenset
 
 
 # -- the converter -------------------------------------------------------------------
@@ -254,7 +347,13 @@ def make_converter() -> cattrs.Converter:
     Build a new converter that knows every public incidentkit type.
 
     Most callers want `get_converter` (one shared instance).  Build your own to
-    register hooks for your types without touching the shared one.
+    register hooks for your types without touching the shared one: hooks you
+    register later are honoured everywhere, the fast path included.
+
+    The generic rules come first (strict scalars; arrays only where arrays
+    belong, without duplicates where a set belongs; objects only where objects
+    belong; unknown keys refused), then each module in `PACKAGES` registers its
+    own types' hooks.
 
     Returns:
         A strict `cattrs.Converter` (unknown keys are rejected).
@@ -266,19 +365,12 @@ def make_converter() -> cattrs.Converter:
     c.register_structure_hook(bool, _structure_bool)
     c.register_structure_hook(dt.datetime, _structure_datetime)
     c.register_unstructure_hook(dt.datetime, format_instant)
-    c.register_structure_hook(
-        typing.Optional[dt.datetime],  # noqa: UP045 - the key cattrs looks up
-        lambda value, _: None if value is None else _read_instant(value),
-    )
-    c.register_unstructure_hook(
-        typing.Optional[dt.datetime],  # noqa: UP045
-        lambda value: None if value is None else format_instant(value),
-    )
-    c.register_structure_hook(
-        typing.Optional[str],  # noqa: UP045
-        lambda value, _: None if value is None else _structure_str(value, _),
-    )
+    optional_datetime = typing.Optional[dt.datetime]  # noqa: UP045 - cattrs' key
+    c.register_unstructure_hook(optional_datetime, _unstructure_optional_datetime)
     c.register_unstructure_hook(typing.Optional[str], identity)  # noqa: UP045
+    c.register_structure_hook_factory(
+        _is_optional, functools.partial(_optional_structurer, c)
+    )
     c.register_structure_hook(dt.timedelta, _structure_timedelta)
     c.register_unstructure_hook(dt.timedelta, _unstructure_timedelta)
     c.register_structure_hook(dt.time, _structure_time)
@@ -287,75 +379,109 @@ def make_converter() -> cattrs.Converter:
     c.register_unstructure_hook(dt.date, dt.date.isoformat)
     c.register_structure_hook(enum.Enum, _structure_enum)
     c.register_unstructure_hook_func(_is_frozenset, sorted)
-    c.register_structure_hook(Role, _structure_role)
-    c.register_unstructure_hook(Role, lambda role: role.name)
     c.register_unstructure_hook(FrozenMap, dict)
-    event_unstructurers = {cls: _event_unstructurer(c, cls) for cls in EVENT_TYPES}
-    for cls, unstructurer in event_unstructurers.items():
-        c.register_unstructure_hook(cls, unstructurer)
-    c.register_structure_hook(TimelineEvent, _event_structurer(c))
-    c.register_structure_hook(Timeline, functools.partial(_structure_timeline, c))
-
-    def unstructure_timeline(timeline: Timeline) -> list[dict[str, Any]]:
-        get = event_unstructurers.get
-        return [(get(e.__class__) or c.unstructure)(e) for e in timeline.events]
-
-    c.register_unstructure_hook(Timeline, unstructure_timeline)
-    _fastpath.install(
-        c,
-        datetime=_read_instant,
-        role=lambda value: _structure_role(value, Role),
-        classes=(RoleAssignment, Incident),
-        events=_KINDS,
-        timeline_hook=c.get_structure_hook(Timeline),
+    c.register_structure_hook_factory(
+        attrs.has, functools.partial(_attrs_structurer, c)
     )
+    c.register_structure_hook_factory(
+        _is_array_type, functools.partial(_array_structurer, c)
+    )
+    c.register_structure_hook_factory(
+        _is_object_type, functools.partial(_object_structurer, c)
+    )
+    for name in PACKAGES:
+        importlib.import_module(name).configure(c)
     return c
 
 
-@functools.cache
+_shared: cattrs.Converter | None = None
+_shared_lock: Final = threading.Lock()
+
+
 def get_converter() -> cattrs.Converter:
     """
-    Return the shared converter (built on first use, then reused).
+    Return the shared converter (built once, on first use, then reused).
+
+    Threads that ask at the same moment get the same converter.
 
     Returns:
         The converter `to_dict` and `from_dict` use.
     """
-    return make_converter()
+    global _shared  # noqa: PLW0603 - one lazily built, shared instance
+    if _shared is None:
+        with _shared_lock:
+            if _shared is None:
+                _shared = make_converter()
+    return _shared
 
 
 # -- errors --------------------------------------------------------------------------
 
 
-def _format(exc: BaseException, cls: type | None) -> str:
+def _path_part(note: object) -> str:
+    if isinstance(note, AttributeValidationNote):
+        return f".{note.name}"
+    if isinstance(note, IterableValidationNote):
+        index = note.index
+        return f"[{index}]" if isinstance(index, int) else f"[{json.dumps(index)}]"
+    return ""
+
+
+def _leaves(
+    exc: BaseException, path: str, out: list[tuple[str, BaseException]]
+) -> None:
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        with_notes, without = exc.group_exceptions()
+        for inner, note in with_notes:
+            _leaves(inner, path + _path_part(note), out)
+        for inner in without:
+            _leaves(inner, path, out)
+        return
+    if isinstance(exc, ValidationError) and exc.field and exc.field.isidentifier():
+        # A model's own rule, raised by its constructor: the field is a key.
+        path = f"{path}.{exc.field}"
+    out.append((path, exc))
+
+
+def _describe(exc: BaseException) -> str:
     if isinstance(exc, IncidentKitError):
         return str(exc)
     if isinstance(exc, KeyError):
         return "required field missing"
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         return f"unknown keys: {', '.join(sorted(exc.extra_fields))}"
-    return _cattrs_format_exception(exc, cls)
-
-
-def _problems(exc: BaseException) -> list[str]:
-    lines = []
-    for line in cattrs.transform_error(exc, path="$", format_exception=_format):
-        message, _, path = line.rpartition(" @ ")
-        lines.append(f"{path}: {message}")
-    return lines
+    if isinstance(exc, cattrs.StructureHandlerNotFoundError):
+        return f"incidentkit cannot read this type ({exc})"
+    return f"unexpected {type(exc).__name__}: {exc}"
 
 
 def _raise_structure_error(
-    exc: Exception, cls: type, where: str = ""
+    exc: BaseException, cls: object, where: str = ""
 ) -> typing.NoReturn:
-    if isinstance(exc, IncidentKitError) and not isinstance(exc, _ShapeError):
-        raise exc
-    lines = _problems(exc)
+    leaves: list[tuple[str, BaseException]] = []
+    _leaves(exc, "$", leaves)
+    shown = leaves[:MAX_PROBLEMS]
+    lines = [f"{path}: {_describe(leaf)}" for path, leaf in shown]
+    if len(leaves) > MAX_PROBLEMS:
+        lines.append(f"... and more problems after the first {MAX_PROBLEMS}")
     prefix = f"{where}: " if where else ""
-    count = "1 problem" if len(lines) == 1 else f"{len(lines)} problems"
-    message = f"{prefix}{count} in {cls.__name__}:\n" + "\n".join(
-        f"  {line}" for line in lines
-    )
-    raise ValidationError(message, errors=lines) from exc
+    name = getattr(cls, "__name__", repr(cls))
+    count = "1 problem" if len(leaves) == 1 else f"{len(leaves)} problems"
+    if len(leaves) > MAX_PROBLEMS:
+        count = f"more than {MAX_PROBLEMS} problems"
+    message = f"{prefix}{count} in {name}:\n" + "\n".join(f"  {line}" for line in lines)
+    field = expected = got = None
+    if len(leaves) == 1:
+        path, leaf = leaves[0]
+        field = path
+        expected = getattr(leaf, "expected", None)
+        got = getattr(leaf, "got", None)
+    if isinstance(exc, ValidationError) and not isinstance(exc, ShapeError):
+        # A model rule of the document itself (milestone order): keep its type.
+        raise exc
+    raise ValidationError(
+        message, field=field, expected=expected, got=got, errors=lines
+    ) from exc
 
 
 # -- the public API ------------------------------------------------------------------
@@ -383,6 +509,9 @@ def from_dict(data: object, cls: type[T]) -> T:
     """
     Build a *cls* from data produced by `to_dict` (or parsed JSON).
 
+    A top-level object must carry ``"schema_version": 1`` (an integer this
+    release knows), as `to_dict` writes it.
+
     Args:
         data: The data.
         cls: The type to build, such as `Incident`.
@@ -391,24 +520,30 @@ def from_dict(data: object, cls: type[T]) -> T:
         The value.
 
     Raises:
-        ValidationError: Listing every problem with its JSON path; also for an
-            unsupported ``"schema_version"``.
+        ValidationError: Listing the problems with their JSON paths (the first
+            `MAX_PROBLEMS`, then a count); also for a missing or unsupported
+            ``"schema_version"``, and for a *cls* incidentkit cannot read.
     """
-    if isinstance(data, Mapping) and "schema_version" in data:
-        version = data["schema_version"]
-        if isinstance(version, bool) or version != SCHEMA_VERSION:
+    if isinstance(data, dict):
+        version = data.get("schema_version", _MISSING)
+        if type(version) is not int or version != SCHEMA_VERSION:
+            got = None if version is _MISSING else version
+            said = "missing" if version is _MISSING else f"got {version!r}"
             raise ValidationError(
-                f"'$.schema_version' must be {SCHEMA_VERSION} (got {version!r}); "
+                f"'$.schema_version' must be the integer {SCHEMA_VERSION} ({said}); "
                 "this release reads only its own wire format",
-                field="schema_version",
-                expected=str(SCHEMA_VERSION),
-                got=version,
+                field="$.schema_version",
+                expected=f"the integer {SCHEMA_VERSION}",
+                got=got,
             )
         data = {key: value for key, value in data.items() if key != "schema_version"}
     try:
         return get_converter().structure(data, cls)
-    except (cattrs.BaseValidationError, IncidentKitError, ValueError, TypeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one ValidationError
         _raise_structure_error(exc, cls)
+
+
+_MISSING: Final = object()
 
 
 def dumps(obj: object, *, indent: int | None = None) -> str:
@@ -451,31 +586,77 @@ def _refuse_constant(name: str) -> typing.NoReturn:
     )
 
 
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if number - number != 0.0:
+        raise ValidationError(
+            f"not JSON this release reads: {text[:40]} is beyond a float's range",
+            field="$",
+            expected="finite JSON numbers",
+            got=text[:40],
+        )
+    return number
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        keys = [key for key, _ in pairs]
+        twice = next(key for i, key in enumerate(keys) if key in keys[:i])
+        raise ValidationError(
+            f"not JSON this release reads: the key {twice!r} appears twice in an "
+            "object",
+            field="$",
+            expected="objects whose keys are unique",
+            got=twice,
+        )
+    return result
+
+
+def _parse(text: str | bytes) -> Any:
+    """Parse JSON text, every failure as one `ValidationError`."""
+    try:
+        return json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_keys,
+        )
+    except json.JSONDecodeError as exc:
+        problem = f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+    except UnicodeDecodeError as exc:
+        problem = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+    except RecursionError:
+        problem = "nested too deeply"
+    except ValidationError:
+        raise
+    except (ValueError, TypeError) as exc:
+        problem = str(exc)
+    preview = text[:80]
+    raise ValidationError(
+        f"not JSON: {problem}", field="$", expected="JSON text", got=preview
+    )
+
+
 def loads(text: str | bytes, cls: type[T]) -> T:
     """
     Build a *cls* from JSON text produced by `dumps`.
 
     Args:
-        text: The JSON text.
+        text: The JSON text (bytes are read as UTF-8).
         cls: The type to build.
 
     Returns:
         The value.
 
     Raises:
-        ValidationError: If the text is not JSON (``NaN`` and ``Infinity`` are
-            not), or does not describe a *cls*.
+        ValidationError: If the text is not JSON this release reads (``NaN``,
+            ``Infinity`` and numbers beyond a float's range are not; nor are
+            duplicate keys), or does not describe a *cls*.
     """
-    try:
-        data = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-            field="$",
-            expected="JSON text",
-            got=text[:80],
-        ) from exc
-    return from_dict(data, cls)
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise ValidationError.for_field("text", "JSON text (str or bytes)", text)
+    return from_dict(_parse(text), cls)
 
 
 def write_jsonl(
@@ -502,12 +683,36 @@ def write_jsonl(
     return count
 
 
-def iter_jsonl(source: str | os.PathLike[str] | IO[str], cls: type[T]) -> Iterator[T]:
+_JSON_BLANK: Final = " \t\r\n"
+
+
+def _decoded(line: str | bytes) -> str:
+    if isinstance(line, str):
+        return line
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+            field="$",
+            expected="UTF-8 text",
+            got=line[:80],
+        ) from None
+
+
+def iter_jsonl(
+    source: str | os.PathLike[str] | IO[str] | IO[bytes], cls: type[T]
+) -> Iterator[T]:
     """
-    Read JSON Lines lazily, one *cls* per non-blank line.
+    Read JSON Lines lazily, one *cls* per line, skipping empty lines.
+
+    A line holding only JSON white space (spaces, tabs, carriage returns) is
+    empty; any other character, however blank it looks (a no-break space, a form
+    feed), is reported.  Files are read as UTF-8 line by line, so a bad byte is
+    reported with its line number after the good lines before it were yielded.
 
     Args:
-        source: A path, or a text file open for reading.
+        source: A path, or a file open for reading (text or binary).
         cls: The type of every line.
 
     Yields:
@@ -518,17 +723,22 @@ def iter_jsonl(source: str | os.PathLike[str] | IO[str], cls: type[T]) -> Iterat
             line number.
     """
     if isinstance(source, (str, os.PathLike)):
-        with Path(source).open(encoding="utf-8") as handle:
+        with Path(source).open("rb") as handle:
             yield from iter_jsonl(handle, cls)
         return
-    for number, line in enumerate(source, start=1):
-        if not line.strip():
-            continue
+    lines = typing.cast("Iterable[str | bytes]", source)
+    for number, raw in enumerate(lines, start=1):
         try:
-            yield loads(line, cls)
+            line = _decoded(raw)
+            if not line.strip(_JSON_BLANK):
+                continue
+            value = loads(line, cls)
         except ValidationError as exc:
             raise ValidationError(
                 f"line {number}: {exc}",
                 field=f"line {number}",
+                expected=exc.expected,
+                got=exc.got,
                 errors=[f"line {number}: {e}" for e in exc.errors],
             ) from exc
+        yield value
