@@ -102,6 +102,59 @@ class TestPolicies:
             )
 
 
+class TestPolicyFields:
+    fields = {  # noqa: RUF012 - read-only test data
+        "severity": Severity.P1,
+        "paging": Paging.IMMEDIATE,
+        "internal_status_page": True,
+        "public_status_page": True,
+    }
+
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("severity", "P1", r"'severity' must be a Severity \(got 'P1'\)"),
+            ("severity", 1, r"'severity' must be a Severity \(got 1\)"),
+            ("paging", "page!", r"'paging' must be a Paging \(got 'page!'\)"),
+            ("paging", Severity.P1, r"'paging' must be a Paging \(got <Severity"),
+            (
+                "internal_status_page",
+                "no",
+                r"'internal_status_page' must be True or False \(got 'no'\)",
+            ),
+            (
+                "public_status_page",
+                1,
+                r"'public_status_page' must be True or False \(got 1\)",
+            ),
+            (
+                "postmortem_required",
+                "false",
+                r"'postmortem_required' must be True or False \(got 'false'\)",
+            ),
+            (
+                "postmortem_required",
+                0,
+                r"'postmortem_required' must be True or False \(got 0\)",
+            ),
+        ],
+    )
+    def test_bad_fields_are_refused_by_name(self, field, value, message):
+        with pytest.raises(ValidationError, match=message) as caught:
+            ResponsePolicy(**{**self.fields, field: value})
+
+        assert field == caught.value.field
+
+    def test_the_reported_policy_is_refused(self):
+        with pytest.raises(ValidationError, match="'severity' must be a Severity"):
+            ResponsePolicy(
+                severity="P1",  # type: ignore[arg-type]
+                paging="page!",  # type: ignore[arg-type]
+                internal_status_page="no",  # type: ignore[arg-type]
+                public_status_page=True,
+            )
+
+
 class TestBusinessHours:
     def test_contains_uses_wall_time_in_the_zone(self):
         hours = BusinessHours("America/New_York")
@@ -132,6 +185,61 @@ class TestBusinessHours:
             ValidationError, match=r"'weekdays' must be a non-empty set"
         ):
             BusinessHours(weekdays=days)
+
+    @pytest.mark.parametrize("field", ["start", "end"])
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "09:00",
+            9,
+            None,
+            dt.datetime(2024, 6, 3, 9, 0),
+            dt.time(9, 0, tzinfo=dt.timezone.utc),
+        ],
+    )
+    def test_start_and_end_must_be_wall_times(self, field, value):
+        # Each bad value stands alone: the other bound keeps a valid default.
+        other = {"start": dt.time(0, 0)} if field == "end" else {"end": dt.time(23)}
+
+        with pytest.raises(
+            ValidationError,
+            match=rf"'{field}' must be a datetime.time without tzinfo \(got ",
+        ) as caught:
+            BusinessHours(**{field: value, **other})
+
+        assert field == caught.value.field
+
+    @pytest.mark.parametrize("days", [[0, 0, 1], (4, 4), [6, 5, 6]])
+    def test_duplicate_weekdays_are_refused(self, days):
+        with pytest.raises(
+            ValidationError,
+            match=r"'weekdays' must be a non-empty set of distinct weekday numbers",
+        ) as caught:
+            BusinessHours(weekdays=days)
+
+        assert "weekdays" == caught.value.field
+        assert days == caught.value.got
+
+    @pytest.mark.parametrize(
+        "days", [5, None, "01234", b"\x00", {0: "Monday"}, [True], [0, False], [1.0]]
+    )
+    def test_weekdays_must_be_a_collection_of_day_numbers(self, days):
+        with pytest.raises(
+            ValidationError, match=r"'weekdays' must be a non-empty set"
+        ) as caught:
+            BusinessHours(weekdays=days)
+
+        assert "weekdays" == caught.value.field
+
+    def test_unhashable_weekdays_are_a_validation_error(self):
+        with pytest.raises(ValidationError, match=r"'weekdays' must be"):
+            BusinessHours(weekdays=[[0]])  # type: ignore[list-item]
+
+    @pytest.mark.parametrize(
+        "days", [[0, 1], (0, 1), {1, 0}, frozenset({0, 1}), range(2), iter([1, 0])]
+    )
+    def test_weekdays_accept_any_collection_of_distinct_days(self, days):
+        assert frozenset({0, 1}) == BusinessHours(weekdays=days).weekdays
 
     def test_unknown_zone(self):
         with pytest.raises(ValidationError, match=r"'zone' must be a known IANA"):

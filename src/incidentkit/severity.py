@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
 from ._time import UTC, ensure_utc, resolve_zone
-from ._validators import check_positive_timedelta, optional
+from ._validators import check_bool, check_positive_timedelta, instance_of, optional
 from .errors import ValidationError
 
 
@@ -187,9 +187,10 @@ class ResponsePolicy:
     (7 calendar days here) for the next one.
 
     Attributes:
-        severity: The level this policy is for.
-        paging: When to page.
-        internal_status_page: Whether an internal status page must be kept.
+        severity: The level this policy is for (a `Severity`, not text).
+        paging: When to page (a `Paging`).
+        internal_status_page: Whether an internal status page must be kept
+            (``True`` or ``False``; strings and numbers are refused).
         public_status_page: Whether a public status page must be kept.
         first_update_within: How soon after declaring the first update is due.
         internal_update_every: The internal update rhythm.
@@ -197,16 +198,21 @@ class ResponsePolicy:
         postmortem_required: Whether a postmortem must be written.
         postmortem_due_within: How long after resolution the postmortem is due.
 
+    Raises:
+        ValidationError: If a field has the wrong type (``severity="P1"``,
+            ``internal_status_page="no"``) or a timedelta is not positive; the
+            error names the field.
+
     Example:
         >>> from incidentkit import DEFAULT_POLICIES, Severity
         >>> DEFAULT_POLICIES[Severity.P1].public_update_every
         datetime.timedelta(seconds=1200)
     """
 
-    severity: Severity
-    paging: Paging
-    internal_status_page: bool
-    public_status_page: bool
+    severity: Severity = attrs.field(validator=instance_of(Severity, "a Severity"))
+    paging: Paging = attrs.field(validator=instance_of(Paging, "a Paging"))
+    internal_status_page: bool = attrs.field(validator=check_bool)
+    public_status_page: bool = attrs.field(validator=check_bool)
     first_update_within: dt.timedelta | None = attrs.field(
         default=None, validator=optional(check_positive_timedelta)
     )
@@ -216,7 +222,7 @@ class ResponsePolicy:
     public_update_every: dt.timedelta | None = attrs.field(
         default=None, validator=optional(check_positive_timedelta)
     )
-    postmortem_required: bool = False
+    postmortem_required: bool = attrs.field(default=False, validator=check_bool)
     postmortem_due_within: dt.timedelta | None = attrs.field(
         default=None, validator=optional(check_positive_timedelta)
     )
@@ -259,16 +265,43 @@ DEFAULT_POLICIES: Final[Mapping[Severity, ResponsePolicy]] = MappingProxyType(
 """The default `ResponsePolicy` of each level (read-only)."""
 
 
+_WEEKDAYS_EXPECTED: Final[str] = (
+    "a non-empty set of distinct weekday numbers 0 (Monday) to 6"
+)
+
+
 def _weekdays(value: Iterable[int]) -> frozenset[int]:
-    return frozenset(value)
+    # A converter, so it sees the caller's value before it becomes a set: that is
+    # the only place duplicates ([0, 0, 1]) can be told apart.
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise ValidationError.for_field("weekdays", _WEEKDAYS_EXPECTED, value)
+    days = tuple(value)
+    # Show what an iterator held, not the spent iterator.
+    shown: object = days if isinstance(value, Iterator) else value
+    if any(
+        isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6  # noqa: PLR2004
+        for d in days
+    ):
+        raise ValidationError.for_field("weekdays", _WEEKDAYS_EXPECTED, shown)
+    unique = frozenset(days)
+    if not unique or len(unique) != len(days):
+        raise ValidationError.for_field("weekdays", _WEEKDAYS_EXPECTED, shown)
+    return unique
 
 
-def _check_weekdays(
+def _check_wall_time(
     _instance: object, attribute: attrs.Attribute[Any], value: Any
 ) -> None:
-    if not value or any(not isinstance(d, int) or not 0 <= d <= 6 for d in value):  # noqa: PLR2004
+    # Private for now: _validators.py is being restructured elsewhere.
+    if (
+        not isinstance(value, dt.time)
+        or isinstance(value, dt.datetime)  # not a subclass today; guard anyway
+        or value.tzinfo is not None
+    ):
         raise ValidationError.for_field(
-            attribute.name, "a non-empty set of weekday numbers 0 (Monday) to 6", value
+            attribute.alias or attribute.name,
+            "a datetime.time without tzinfo",
+            value,
         )
 
 
@@ -288,9 +321,15 @@ class BusinessHours:
 
     Attributes:
         zone: The IANA time-zone name.
-        start: When the working day starts.
-        end: When it ends (exclusive).
-        weekdays: The working days, 0 (Monday) to 6 (Sunday).
+        start: When the working day starts: a `datetime.time` without tzinfo.
+        end: When it ends (exclusive), after *start*; also without tzinfo.
+        weekdays: The working days, 0 (Monday) to 6 (Sunday), given as any
+            collection of distinct ints (a list such as ``[0, 0, 1]`` with a day
+            twice is refused rather than silently collapsed; bools are refused).
+            Stored as a frozenset.
+
+    Raises:
+        ValidationError: Naming the field, for any bad value.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -301,10 +340,10 @@ class BusinessHours:
     """
 
     zone: str = attrs.field(default="UTC", validator=_check_zone)
-    start: dt.time = dt.time(9, 0)
-    end: dt.time = attrs.field(default=dt.time(17, 0))
+    start: dt.time = attrs.field(default=dt.time(9, 0), validator=_check_wall_time)
+    end: dt.time = attrs.field(default=dt.time(17, 0), validator=_check_wall_time)
     weekdays: frozenset[int] = attrs.field(
-        default=frozenset(range(5)), converter=_weekdays, validator=_check_weekdays
+        default=frozenset(range(5)), converter=_weekdays
     )
 
     @end.validator
