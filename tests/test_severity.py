@@ -245,6 +245,13 @@ class TestBusinessHours:
         with pytest.raises(ValidationError, match=r"'zone' must be a known IANA"):
             BusinessHours("Europe/Atlantis")
 
+    @pytest.mark.parametrize(
+        "zone", ["/usr/share/zoneinfo/UTC", "/etc/passwd", "../x", "a" * 300]
+    )
+    def test_zone_is_never_a_path(self, zone):
+        with pytest.raises(ValidationError, match=r"'zone' must be a known IANA"):
+            BusinessHours(zone)
+
     def test_zone_must_be_text(self):
         with pytest.raises(ValidationError, match=r"'zone' must be an IANA"):
             BusinessHours(3)  # type: ignore[arg-type]

@@ -320,7 +320,9 @@ class BusinessHours:
     across daylight-saving changes.
 
     Attributes:
-        zone: The IANA time-zone name.
+        zone: The IANA time-zone name, spelled exactly as in the time-zone
+            database (``"Europe/Berlin"``; case-sensitive, never a file path;
+            see `incidentkit._time.resolve_zone`).
         start: When the working day starts: a `datetime.time` without tzinfo.
         end: When it ends (exclusive), after *start*; also without tzinfo.
         weekdays: The working days, 0 (Monday) to 6 (Sunday), given as any
