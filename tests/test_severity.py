@@ -1,4 +1,5 @@
 import datetime as dt
+import pickle
 
 import pytest
 
@@ -9,6 +10,7 @@ from incidentkit import (
     ResponsePolicy,
     Severity,
     ValidationError,
+    serialization,
     when_to_page,
 )
 
@@ -50,22 +52,124 @@ class TestSeverityOrder:
         with pytest.raises(ValidationError, match="'other' must be a Severity"):
             Severity.P1.is_more_severe_than("P2")  # type: ignore[arg-type]
 
+    def test_labels(self):
+        assert "P1 (critical)" == Severity.P1.label
+
+
+class TestSeverityInput:
     @pytest.mark.parametrize(
-        ("text", "expected"),
-        [("P1", Severity.P1), ("p2", Severity.P2), (" 3 ", Severity.P3)],
+        ("value", "expected"),
+        [
+            (Severity.P1, Severity.P1),
+            ("P1", Severity.P1),
+            ("p2", Severity.P2),
+            (" P1", Severity.P1),
+            ("\tp3\n", Severity.P3),
+            ("P2 ", Severity.P2),
+        ],
     )
-    def test_parse(self, text, expected):
-        assert expected is Severity.parse(text)
+    def test_parse_accepts_a_level_or_its_name(self, value, expected):
+        assert expected is Severity.parse(value)
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            1,
+            "1",
+            " 3 ",
+            "P 1",
+            "P1.",
+            "SEV1",
+            "sev-1",
+            "P0",
+            "P4",
+            "",
+            " ",
+            None,
+            True,
+            1.0,
+            b"P1",
+            "critical",
+        ],
+    )
+    def test_parse_refuses_anything_else(self, value):
+        with pytest.raises(ValidationError) as caught:
+            Severity.parse(value)
+
+        assert ("severity", "a Severity or one of 'P1', 'P2', 'P3'", value) == (
+            caught.value.field,
+            caught.value.expected,
+            caught.value.got,
+        )
 
     def test_parse_rejects_unknown_levels(self):
         with pytest.raises(
             ValidationError,
-            match=r"'severity' must be one of 'P1', 'P2', 'P3' \(got 'SEV1'\)",
+            match=r"^'severity' must be a Severity or one of 'P1', 'P2', 'P3' "
+            r"\(got 'SEV1'\)$",
         ):
             Severity.parse("SEV1")
 
-    def test_labels(self):
-        assert "P1 (critical)" == Severity.P1.label
+    @pytest.mark.parametrize("value", [1, "1", " 2 ", 3])
+    def test_bare_numbers_get_a_hint(self, value):
+        with pytest.raises(ValidationError, match=r"bare numbers are ambiguous"):
+            Severity.parse(value)
+
+    def test_parse_names_the_callers_parameter(self):
+        with pytest.raises(ValidationError, match=r"^'new_severity' must be") as caught:
+            Severity.parse("SEV2", field="new_severity")
+
+        assert "new_severity" == caught.value.field
+
+    def test_declare_follows_the_same_rule(self):
+        from incidentkit import Incident
+
+        at = dt.datetime(2024, 6, 1, 14, tzinfo=UTC)
+        declared = Incident.declare("t", severity=" p1", at=at, declared_by="ann")  # type: ignore[arg-type]
+
+        assert Severity.P1 is declared.severity
+        with pytest.raises(ValidationError, match=r"^'severity' must be a Severity"):
+            Incident.declare("t", severity="1", at=at, declared_by="ann")  # type: ignore[arg-type]
+
+    def test_the_enum_call_takes_exact_values_only(self):
+        assert Severity.P1 is Severity("P1")
+        with pytest.raises(ValidationError) as caught:
+            Severity("p1")
+
+        assert ("severity", "one of 'P1', 'P2', 'P3'", "p1") == (
+            caught.value.field,
+            caught.value.expected,
+            caught.value.got,
+        )
+        assert "Severity.parse() reads" in str(caught.value)
+
+    @pytest.mark.parametrize("value", [1, "1", "SEV1", None, ["P1"]])
+    def test_the_enum_call_raises_a_validation_error(self, value):
+        with pytest.raises(ValidationError, match=r"^'severity' must be one of"):
+            Severity(value)
+
+    def test_levels_and_the_enum_error_pickle(self):
+        with pytest.raises(ValidationError) as caught:
+            Severity("p1")
+        again = pickle.loads(pickle.dumps(caught.value))
+
+        assert Severity.P2 is pickle.loads(pickle.dumps(Severity.P2))
+        assert (str(caught.value), "severity", "p1") == (
+            str(again),
+            again.field,
+            again.got,
+        )
+
+    def test_the_wire_format_stays_strict(self):
+        data = serialization.to_dict(DEFAULT_POLICIES[Severity.P1])
+        data["severity"] = "p1"
+
+        with pytest.raises(ValidationError) as caught:
+            serialization.from_dict(data, ResponsePolicy)
+
+        assert ["$.severity: expected one of 'P1', 'P2', 'P3' (got 'p1')"] == list(
+            caught.value.errors
+        )
 
 
 class TestPolicies:

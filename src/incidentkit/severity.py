@@ -19,7 +19,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 import attrs
 
@@ -53,6 +53,33 @@ class Severity(enum.Enum):
 
     There are deliberately no ``<``/``>`` operators; use `is_more_severe_than`,
     `is_at_least` or `rank`.
+
+    **Reading input.**  One rule, `Severity.parse`, is used wherever a caller
+    hands in a level (`incidentkit.Incident.declare`, `change_severity`,
+    `escalate`, `downgrade`, `when_to_page`): a `Severity`, or the name
+    ``"P1"``, ``"P2"`` or ``"P3"`` in any case, after stripping surrounding white
+    space.  Numbers and digit strings (``1``, ``"1"``) are refused: "1" means
+    different things on different vendors' ladders.  Anything else raises a
+    `ValidationError` naming the parameter.  The enum's own call,
+    ``Severity("P1")``, and the wire format take the exact value only, and also
+    raise `ValidationError` for anything else.
+
+    Example:
+        >>> from incidentkit import Severity
+        >>> Severity.parse(" p1")
+        <Severity.P1: 'P1'>
+        >>> Severity.parse("1")
+        Traceback (most recent call last):
+        ...
+        incidentkit.errors.ValidationError: 'severity' must be a Severity or one \
+of 'P1', 'P2', 'P3' (got '1'); bare numbers are ambiguous across vendor ladders \
+(SEV1, P1, level 1): write 'P1' if that is the level meant
+        >>> Severity("p1")
+        Traceback (most recent call last):
+        ...
+        incidentkit.errors.ValidationError: 'severity' must be one of 'P1', 'P2', \
+'P3' (got 'p1'); Severity() takes the exact value, Severity.parse() reads names in \
+any case
     """
 
     P1 = "P1"
@@ -117,35 +144,71 @@ class Severity(enum.Enum):
         return found
 
     @classmethod
-    def parse(cls, value: str | Severity) -> Severity:
+    def parse(cls, value: str | Severity, *, field: str = "severity") -> Severity:
         """
-        Read a level from text such as ``"P1"``, ``"p2"`` or ``"3"``.
+        Read a level by the one input rule (see the class docstring).
 
         Args:
-            value: The text, or a `Severity` (returned unchanged).
+            value: A `Severity` (returned unchanged), or ``"P1"``, ``"P2"`` or
+                ``"P3"`` in any case, with or without surrounding white space.
+            field: The parameter name used in the error message.
 
         Returns:
             The level.
 
         Raises:
-            ValidationError: If the text names no level.
+            ValidationError: For anything else, numbers and digit strings
+                included, naming *field*.
 
         Example:
             >>> from incidentkit import Severity
-            >>> Severity.parse("p2")
+            >>> Severity.parse(" p2 ")
             <Severity.P2: 'P2'>
         """
         if isinstance(value, Severity):
             return value
-        text = str(value).strip().upper()
-        if text in {"1", "2", "3"}:
-            text = "P" + text
-        try:
-            return cls(text)
-        except ValueError:
-            raise ValidationError.for_field(
-                "severity", "one of 'P1', 'P2', 'P3'", value
-            ) from None
+        if isinstance(value, str):
+            found = _BY_NAME.get(value.strip().upper())
+            if found is not None:
+                return found
+        if _is_bare_number(value):
+            raise ValidationError(
+                f"{field!r} must be {_PARSE_EXPECTED} (got {value!r}); bare numbers "
+                "are ambiguous across vendor ladders (SEV1, P1, level 1): write "
+                f"'P{str(value).strip()}' if that is the level meant",
+                field=field,
+                expected=_PARSE_EXPECTED,
+                got=value,
+            )
+        raise ValidationError.for_field(field, _PARSE_EXPECTED, value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> NoReturn:
+        # ``Severity(x)`` takes the exact wire values only; say so in incidentkit's
+        # error instead of Enum's bare ValueError (ValidationError is a ValueError).
+        expected = "one of 'P1', 'P2', 'P3'"
+        if isinstance(value, str) and value.strip().upper() in _NAMES:
+            raise ValidationError(
+                f"'severity' must be {expected} (got {value!r}); Severity() takes "
+                "the exact value, Severity.parse() reads names in any case",
+                field="severity",
+                expected=expected,
+                got=value,
+            )
+        raise ValidationError.for_field("severity", expected, value)
+
+
+_PARSE_EXPECTED: Final[str] = "a Severity or one of 'P1', 'P2', 'P3'"
+_NAMES: Final[frozenset[str]] = frozenset({"P1", "P2", "P3"})
+_BY_NAME: Final[Mapping[str, Severity]] = {s.value: s for s in Severity}
+
+
+def _is_bare_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value in {1, 2, 3}
+    return isinstance(value, str) and value.strip() in {"1", "2", "3"}
 
 
 _RANKS: Final[Mapping[Severity, int]] = {Severity.P1: 1, Severity.P2: 2, Severity.P3: 3}
