@@ -27,6 +27,7 @@ __all__ = [
     "EpochUnit",
     "SystemClock",
     "ensure_utc",
+    "format_duration",
     "format_instant",
     "parse_instant",
     "resolve_zone",
@@ -327,6 +328,73 @@ def format_instant(value: dt.datetime) -> str:
     if value.microsecond:
         return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (*fields, value.microsecond)  # noqa: UP031
     return "%04d-%02d-%02dT%02d:%02d:%02dZ" % fields  # noqa: UP031
+
+
+_DURATION_UNITS: Final[tuple[tuple[str, int], ...]] = (
+    ("d", 86_400_000_000),
+    ("h", 3_600_000_000),
+    ("m", 60_000_000),
+    ("s", 1_000_000),
+)
+
+
+def format_duration(value: dt.timedelta) -> str:
+    """
+    Format a duration compactly and unambiguously, for messages.
+
+    * Under a millisecond: whole microseconds, ``"999µs"`` (exact; timedelta
+      holds nothing finer).
+    * Under a second: whole milliseconds, rounded down, ``"800ms"``,
+      ``"999ms"`` for 999.999 ms.
+    * Under a minute: seconds with up to three decimals, rounded down to the
+      millisecond and without trailing zeros, ``"1s"``, ``"1.5s"``, ``"59.9s"``.
+    * A minute or more: days, hours, minutes and seconds, each only when not
+      zero and rounded down to the second, ``"1m1s"``, ``"1h"``, ``"1d2h5m"``.
+    * Zero is ``"0s"``; a negative duration is the same text with a ``-`` sign,
+      ``"-5m"``, ``"-800ms"``.
+
+    Args:
+        value: The duration.
+
+    Returns:
+        The text.
+
+    Raises:
+        ValidationError: If *value* is not a `datetime.timedelta`.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> from incidentkit import format_duration
+        >>> format_duration(timedelta(hours=26, minutes=5))
+        '1d2h5m'
+        >>> format_duration(timedelta(milliseconds=250))
+        '250ms'
+        >>> format_duration(timedelta(seconds=-1.5))
+        '-1.5s'
+    """
+    if not isinstance(value, dt.timedelta):
+        raise ValidationError.for_field("value", "a timedelta", value)
+    # Whole microseconds as an int: exact over timedelta's whole range, which
+    # total_seconds() (a float) is not.
+    micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    sign = "-" if micros < 0 else ""
+    micros = abs(micros)
+    if micros == 0:
+        return "0s"
+    if micros < 1_000:  # noqa: PLR2004
+        return f"{sign}{micros}µs"
+    if micros < 1_000_000:  # noqa: PLR2004
+        return f"{sign}{micros // 1_000}ms"
+    if micros < 60_000_000:  # noqa: PLR2004
+        whole, millis = divmod(micros // 1_000, 1_000)
+        fraction = f".{millis:03d}".rstrip("0") if millis else ""
+        return f"{sign}{whole}{fraction}s"
+    parts = []
+    for unit, size in _DURATION_UNITS:
+        amount, micros = divmod(micros, size)
+        if amount:
+            parts.append(f"{amount}{unit}")
+    return sign + "".join(parts)
 
 
 def _parse_iso(text: str) -> dt.datetime | None:
