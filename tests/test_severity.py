@@ -7,6 +7,7 @@ from incidentkit import (
     DEFAULT_POLICIES,
     BusinessHours,
     Paging,
+    PagingDecision,
     ResponsePolicy,
     Severity,
     ValidationError,
@@ -454,3 +455,32 @@ class TestWhenToPage:
     def test_naive_time_is_an_error(self):
         with pytest.raises(ValidationError, match=r"'at' must be a timezone-aware"):
             when_to_page(Severity.P1, dt.datetime(2024, 6, 1))
+
+
+class TestPagingDecision:
+    def test_page_at_is_stored_in_utc(self):
+        berlin_summer = dt.timezone(dt.timedelta(hours=2))
+
+        decision = PagingDecision(
+            dt.datetime(2024, 6, 1, 16, 0, tzinfo=berlin_summer), ()
+        )
+
+        assert decision.page_at is not None
+        assert UTC is decision.page_at.tzinfo
+        assert dt.datetime(2024, 6, 1, 14, 0, tzinfo=UTC) == decision.page_at
+        assert "2024-06-01T14:00:00+00:00" == decision.page_at.isoformat()
+
+    def test_no_page_is_none(self):
+        assert PagingDecision(None, ("P3 does not page.",)).page_at is None
+
+    @pytest.mark.parametrize(
+        "value", [dt.datetime(2024, 6, 1, 14, 0), "2024-06-01T14:00:00Z", 0]
+    )
+    def test_page_at_must_be_aware(self, value):
+        with pytest.raises(
+            ValidationError,
+            match=r"^'page_at' must be a timezone-aware datetime or None \(got ",
+        ) as caught:
+            PagingDecision(value, ())
+
+        assert "page_at" == caught.value.field

@@ -23,7 +23,7 @@ from typing import Any, Final, NoReturn
 
 import attrs
 
-from ._time import UTC, ensure_utc, resolve_zone
+from ._time import UTC, check_aware, ensure_utc, resolve_zone, to_utc_optional
 from ._validators import check_bool, check_positive_timedelta, instance_of, optional
 from .errors import ValidationError
 
@@ -466,11 +466,17 @@ class PagingDecision:
     When to page for an incident, and why.
 
     Attributes:
-        page_at: When to page (UTC), or ``None`` for "do not page".
+        page_at: When to page, or ``None`` for "do not page".  Any aware
+            datetime is accepted and stored in UTC; a naive one is refused.
         reasons: Human sentences explaining the decision.
+
+    Raises:
+        ValidationError: If *page_at* is neither an aware datetime nor ``None``.
     """
 
-    page_at: dt.datetime | None
+    page_at: dt.datetime | None = attrs.field(
+        converter=to_utc_optional, validator=optional(check_aware)
+    )
     reasons: tuple[str, ...]
 
     @property
