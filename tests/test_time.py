@@ -1,10 +1,11 @@
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incidentkit import SystemClock, ValidationError, ensure_utc, parse_instant
+from incidentkit import SystemClock, ValidationError, _time, ensure_utc, parse_instant
 from incidentkit._time import Clock, format_instant, resolve_zone
 from incidentkit.testing import FixedClock
 
@@ -138,14 +139,128 @@ class TestEnsureUtc:
             ensure_utc("2024-01-01", field="when")  # type: ignore[arg-type]
 
 
-class TestZones:
-    def test_unknown_zone_is_an_error(self):
-        with pytest.raises(ValidationError, match=r"'zone' must be a known IANA"):
-            resolve_zone("Mars/Olympus_Mons")
+BAD_ZONES = [
+    "Mars/Olympus_Mons",
+    "",
+    " ",
+    "a" * 300,
+    "/etc/passwd",
+    "/usr/share/zoneinfo/UTC",
+    "/usr/share/zoneinfo/Europe/Berlin",
+    "/no/such/file",
+    "../x",
+    "Europe/../Europe/Berlin",
+    "./UTC",
+    "Europe\\Berlin",
+    "UTC\x00",
+    " Europe/Berlin",
+    "Europe/Berlin\n",
+    "europe/berlin",
+    "utc",
+    "localtime",
+    "posixrules",
+    "posix/Europe/Berlin",
+    "EST5EDT,M3.2.0,M11.1.0",
+    "Europe",
+]
 
-    def test_empty_zone_is_an_error(self):
-        with pytest.raises(ValidationError, match=r"'zone' must be an IANA"):
-            resolve_zone("")
+
+@pytest.fixture
+def fresh_zone_list():
+    _time._zone_names.cache_clear()
+    yield
+    _time._zone_names.cache_clear()
+
+
+class TestZones:
+    @pytest.mark.parametrize("zone", BAD_ZONES)
+    def test_anything_but_a_listed_name_is_one_validation_error(self, zone):
+        # Paths, system files, missing files, overlong names and near-misses all
+        # fail the same way: no OSError, no TZif ValueError, no dateutil warning
+        # (warnings are errors in this suite), so nothing tells which files exist.
+        with pytest.raises(ValidationError) as caught:
+            resolve_zone(zone)
+
+        assert ("zone", "a known IANA time-zone name", zone) == (
+            caught.value.field,
+            caught.value.expected,
+            caught.value.got,
+        )
+        assert str(caught.value).startswith("'zone' must be a known IANA")
+
+    def test_a_system_file_and_a_missing_file_read_the_same(self):
+        messages = []
+        for path in ("/etc/passwd", "/usr/share/zoneinfo/UTC", "/no/such/file"):
+            with pytest.raises(ValidationError) as caught:
+                resolve_zone(path)
+            messages.append(str(caught.value).replace(repr(path), "<path>"))
+
+        assert 1 == len(set(messages))
+
+    @pytest.mark.parametrize(
+        ("zone", "hint"),
+        [
+            ("europe/berlin", "did you mean 'Europe/Berlin'? Zone names are case"),
+            ("utc", "did you mean 'UTC'?"),
+            (" Europe/Berlin", "did you mean 'Europe/Berlin'? Remove the white"),
+            ("/usr/share/zoneinfo/UTC", "names, never file paths"),
+            ("../x", "names, never file paths"),
+        ],
+    )
+    def test_near_misses_get_a_hint(self, zone, hint):
+        with pytest.raises(ValidationError, match=re.escape(hint)):
+            resolve_zone(zone)
+
+    def test_an_overlong_name_is_shortened_in_the_message(self):
+        with pytest.raises(ValidationError) as caught:
+            resolve_zone("a" * 300)
+
+        assert len(str(caught.value)) < 200
+        assert "a" * 300 == caught.value.got
+
+    @pytest.mark.parametrize(
+        "zone",
+        [
+            "UTC",
+            "Europe/Berlin",
+            "America/Argentina/Buenos_Aires",
+            "Etc/GMT+5",
+            "Asia/Kolkata",
+        ],
+    )
+    def test_iana_names_resolve(self, zone):
+        assert zone == str(resolve_zone(zone))
+
+    def test_the_field_can_be_named(self):
+        with pytest.raises(ValidationError, match=r"^'assume_tz' must be a known"):
+            resolve_zone("/etc/passwd", field="assume_tz")
+
+    @pytest.mark.parametrize("zone", [3, None, b"UTC"])
+    def test_non_text_is_an_error(self, zone):
+        with pytest.raises(
+            ValidationError, match=r"'zone' must be an IANA time-zone name or a tzinfo"
+        ):
+            resolve_zone(zone)
+
+    def test_assume_tz_is_checked_the_same_way(self):
+        with pytest.raises(ValidationError, match=r"^'assume_tz' must be a known"):
+            ensure_utc(dt.datetime(2024, 6, 1), assume_tz="/usr/share/zoneinfo/UTC")
+        with pytest.raises(ValidationError, match=r"^'assume_tz' must be a known"):
+            parse_instant("2024-06-01T12:00", assume_tz="../x")
+
+    @pytest.mark.usefixtures("fresh_zone_list")
+    def test_without_a_zone_database_names_are_still_checked(self, monkeypatch):
+        import zoneinfo
+
+        monkeypatch.setattr(zoneinfo, "available_timezones", set)
+
+        # dateutil resolves what passes (from tzdata here); paths never reach it.
+        assert dt.timedelta(hours=2) == (
+            dt.datetime(2024, 6, 1, tzinfo=resolve_zone("Europe/Berlin")).utcoffset()
+        )
+        for zone in ("/usr/share/zoneinfo/UTC", "../x", "a" * 300, "localtime"):
+            with pytest.raises(ValidationError, match=r"'zone' must be a known IANA"):
+                resolve_zone(zone)
 
     def test_tzinfo_passes_through(self):
         assert UTC is resolve_zone(UTC)

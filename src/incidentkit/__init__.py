@@ -12,7 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._lifecycle import TRANSITIONS, Move, Status
-from ._time import UTC, Clock, SystemClock, ensure_utc, parse_instant
+from ._time import (
+    UTC,
+    Clock,
+    SystemClock,
+    ensure_utc,
+    format_duration,
+    parse_instant,
+)
 from .errors import (
     IncidentKitError,
     InvalidTransition,
@@ -71,6 +78,7 @@ __all__ = [
     "__version__",
     "check_roles",
     "ensure_utc",
+    "format_duration",
     "parse_instant",
     "serialization",
     "when_to_page",

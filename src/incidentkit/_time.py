@@ -8,7 +8,10 @@ an error unless the caller names the zone it is in (*assume_tz*).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, runtime_checkable
 
 from .errors import ValidationError
@@ -24,6 +27,7 @@ __all__ = [
     "EpochUnit",
     "SystemClock",
     "ensure_utc",
+    "format_duration",
     "format_instant",
     "parse_instant",
     "resolve_zone",
@@ -80,31 +84,108 @@ class SystemClock:
         return "SystemClock()"
 
 
-def resolve_zone(zone: str | dt.tzinfo) -> dt.tzinfo:
+_ZONE_EXPECTED: Final[str] = "a known IANA time-zone name"
+# ASCII letters, digits, "_", "+", "-"; up to three "/"-separated parts, each
+# starting with a letter: every name in the IANA database, and no path ("/x",
+# "..", "\\"), no POSIX TZ string ("EST5EDT,M3.2.0,M11.1.0"), nothing overlong.
+_ZONE_SHAPE: Final[re.Pattern[str]] = re.compile(
+    r"[A-Za-z][A-Za-z0-9_+-]{0,29}(?:/[A-Za-z][A-Za-z0-9_+-]{0,29}){0,2}", re.ASCII
+)
+# Files in a zoneinfo directory that are not zones: the machine's own zone, the
+# POSIX default rules, and the alternative "posix/" and "right/" trees.
+_NOT_ZONES: Final[frozenset[str]] = frozenset({"localtime", "posixrules"})
+_NOT_ZONE_TREES: Final[tuple[str, ...]] = ("posix/", "right/")
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    """Every zone name zoneinfo knows, plus "UTC"; read once (it walks the disk)."""
+    import zoneinfo  # noqa: PLC0415 - walking the database is slow; do it on demand
+
+    found = frozenset(zoneinfo.available_timezones()) - _NOT_ZONES
+    # Empty means no system database and no tzdata: names are then checked by
+    # shape only, and dateutil resolves them (see resolve_zone).
+    return found | {"UTC"} if found else found
+
+
+def _zone_names_by_folded_case() -> Mapping[str, str]:
+    # Only built for an error message, so not worth keeping.
+    return {name.casefold(): name for name in _zone_names()}
+
+
+def _is_zone_name(name: str) -> bool:
+    if name == "UTC":  # the default of BusinessHours: no need to read the list
+        return True
+    names = _zone_names()
+    if names:
+        return name in names
+    return _ZONE_SHAPE.fullmatch(name) is not None and not (
+        name in _NOT_ZONES or name.startswith(_NOT_ZONE_TREES)
+    )
+
+
+def _zone_error(field: str, name: str) -> ValidationError:
+    shown = repr(name) if len(name) <= 60 else f"{name[:40]!r}... ({len(name)} chars)"  # noqa: PLR2004
+    message = (
+        f"{field!r} must be {_ZONE_EXPECTED} such as 'Europe/Berlin' (got {shown})"
+    )
+    stripped = name.strip()
+    canonical = _zone_names_by_folded_case().get(stripped.casefold())
+    if canonical is not None and stripped != name:
+        message += f"; did you mean {canonical!r}? Remove the white space around it"
+    elif canonical is not None:
+        message += f"; did you mean {canonical!r}? Zone names are case-sensitive"
+    elif name.startswith(("/", "\\", ".")) or "/." in name or "\\" in name:
+        message += "; zones are IANA names, never file paths"
+    return ValidationError(message, field=field, expected=_ZONE_EXPECTED, got=name)
+
+
+def resolve_zone(zone: str | dt.tzinfo, *, field: str = "zone") -> dt.tzinfo:
     """
     Return the time zone named *zone* (an IANA name such as ``"Europe/Berlin"``).
 
-    `zoneinfo` is tried first; dateutil's bundled database is the fallback on
-    machines without a system time-zone database.
+    Only names in the time-zone database are accepted, exactly as spelled there
+    (``zoneinfo.available_timezones()``, read once, plus ``"UTC"``): never a file
+    path, and no near-miss either.  Names are case-sensitive, so
+    ``"europe/berlin"`` and ``" Europe/Berlin"`` are refused with a hint naming
+    ``'Europe/Berlin'``.  Every bad string raises the same `ValidationError`, so
+    the error tells nothing about which files exist on the machine.
+
+    `zoneinfo` loads the zone; dateutil is the fallback when it cannot.  On a
+    machine with no time-zone database at all (no system one, no ``tzdata``),
+    names are checked by shape (letters, digits, ``_+-``, up to three
+    ``/``-separated parts; never ``..`` or a leading ``/``) and dateutil resolves
+    them.
 
     Args:
         zone: An IANA zone name, or a `datetime.tzinfo`, returned unchanged.
+        field: The name used in the error message.
 
     Returns:
         The time zone.
 
     Raises:
-        ValidationError: If the name is unknown.
+        ValidationError: If *zone* is neither a tzinfo nor a known name.
 
     Example:
         >>> from incidentkit._time import resolve_zone
         >>> str(resolve_zone("Europe/Berlin"))
         'Europe/Berlin'
+        >>> resolve_zone("europe/berlin")
+        Traceback (most recent call last):
+        ...
+        incidentkit.errors.ValidationError: 'zone' must be a known IANA time-zone \
+name such as 'Europe/Berlin' (got 'europe/berlin'); did you mean 'Europe/Berlin'? \
+Zone names are case-sensitive
     """
     if isinstance(zone, dt.tzinfo):
         return zone
-    if not isinstance(zone, str) or not zone:
-        raise ValidationError.for_field("zone", "an IANA time-zone name", zone)
+    if not isinstance(zone, str):
+        raise ValidationError.for_field(
+            field, "an IANA time-zone name or a tzinfo", zone
+        )
+    if not _is_zone_name(zone):
+        raise _zone_error(field, zone)
     try:
         import zoneinfo  # noqa: PLC0415 - zoneinfo reads its database lazily anyway
 
@@ -114,9 +195,7 @@ def resolve_zone(zone: str | dt.tzinfo) -> dt.tzinfo:
 
         found = dateutil_tz.gettz(zone)
         if found is None:
-            raise ValidationError.for_field(
-                "zone", "a known IANA time-zone name", zone
-            ) from None
+            raise _zone_error(field, zone) from None
         return found
 
 
@@ -162,7 +241,7 @@ def ensure_utc(
                 expected=_AWARE,
                 got=value,
             )
-        value = value.replace(tzinfo=resolve_zone(assume_tz))
+        value = value.replace(tzinfo=resolve_zone(assume_tz, field="assume_tz"))
     if value.tzinfo is UTC:
         return value
     return value.astimezone(UTC)
@@ -249,6 +328,73 @@ def format_instant(value: dt.datetime) -> str:
     if value.microsecond:
         return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (*fields, value.microsecond)  # noqa: UP031
     return "%04d-%02d-%02dT%02d:%02d:%02dZ" % fields  # noqa: UP031
+
+
+_DURATION_UNITS: Final[tuple[tuple[str, int], ...]] = (
+    ("d", 86_400_000_000),
+    ("h", 3_600_000_000),
+    ("m", 60_000_000),
+    ("s", 1_000_000),
+)
+
+
+def format_duration(value: dt.timedelta) -> str:
+    """
+    Format a duration compactly and unambiguously, for messages.
+
+    * Under a millisecond: whole microseconds, ``"999µs"`` (exact; timedelta
+      holds nothing finer).
+    * Under a second: whole milliseconds, rounded down, ``"800ms"``,
+      ``"999ms"`` for 999.999 ms.
+    * Under a minute: seconds with up to three decimals, rounded down to the
+      millisecond and without trailing zeros, ``"1s"``, ``"1.5s"``, ``"59.9s"``.
+    * A minute or more: days, hours, minutes and seconds, each only when not
+      zero and rounded down to the second, ``"1m1s"``, ``"1h"``, ``"1d2h5m"``.
+    * Zero is ``"0s"``; a negative duration is the same text with a ``-`` sign,
+      ``"-5m"``, ``"-800ms"``.
+
+    Args:
+        value: The duration.
+
+    Returns:
+        The text.
+
+    Raises:
+        ValidationError: If *value* is not a `datetime.timedelta`.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> from incidentkit import format_duration
+        >>> format_duration(timedelta(hours=26, minutes=5))
+        '1d2h5m'
+        >>> format_duration(timedelta(milliseconds=250))
+        '250ms'
+        >>> format_duration(timedelta(seconds=-1.5))
+        '-1.5s'
+    """
+    if not isinstance(value, dt.timedelta):
+        raise ValidationError.for_field("value", "a timedelta", value)
+    # Whole microseconds as an int: exact over timedelta's whole range, which
+    # total_seconds() (a float) is not.
+    micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    sign = "-" if micros < 0 else ""
+    micros = abs(micros)
+    if micros == 0:
+        return "0s"
+    if micros < 1_000:  # noqa: PLR2004
+        return f"{sign}{micros}µs"
+    if micros < 1_000_000:  # noqa: PLR2004
+        return f"{sign}{micros // 1_000}ms"
+    if micros < 60_000_000:  # noqa: PLR2004
+        whole, millis = divmod(micros // 1_000, 1_000)
+        fraction = f".{millis:03d}".rstrip("0") if millis else ""
+        return f"{sign}{whole}{fraction}s"
+    parts = []
+    for unit, size in _DURATION_UNITS:
+        amount, micros = divmod(micros, size)
+        if amount:
+            parts.append(f"{amount}{unit}")
+    return sign + "".join(parts)
 
 
 def _parse_iso(text: str) -> dt.datetime | None:

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 import attrs
 
-from ._time import UTC, ensure_utc, resolve_zone
-from ._validators import check_positive_timedelta, optional
+from ._time import UTC, check_aware, ensure_utc, resolve_zone, to_utc_optional
+from ._validators import check_bool, check_positive_timedelta, instance_of, optional
 from .errors import ValidationError
 
 
@@ -53,6 +53,33 @@ class Severity(enum.Enum):
 
     There are deliberately no ``<``/``>`` operators; use `is_more_severe_than`,
     `is_at_least` or `rank`.
+
+    **Reading input.**  One rule, `Severity.parse`, is used wherever a caller
+    hands in a level (`incidentkit.Incident.declare`, `change_severity`,
+    `escalate`, `downgrade`, `when_to_page`): a `Severity`, or the name
+    ``"P1"``, ``"P2"`` or ``"P3"`` in any case, after stripping surrounding white
+    space.  Numbers and digit strings (``1``, ``"1"``) are refused: "1" means
+    different things on different vendors' ladders.  Anything else raises a
+    `ValidationError` naming the parameter.  The enum's own call,
+    ``Severity("P1")``, and the wire format take the exact value only, and also
+    raise `ValidationError` for anything else.
+
+    Example:
+        >>> from incidentkit import Severity
+        >>> Severity.parse(" p1")
+        <Severity.P1: 'P1'>
+        >>> Severity.parse("1")
+        Traceback (most recent call last):
+        ...
+        incidentkit.errors.ValidationError: 'severity' must be a Severity or one \
+of 'P1', 'P2', 'P3' (got '1'); bare numbers are ambiguous across vendor ladders \
+(SEV1, P1, level 1): write 'P1' if that is the level meant
+        >>> Severity("p1")
+        Traceback (most recent call last):
+        ...
+        incidentkit.errors.ValidationError: 'severity' must be one of 'P1', 'P2', \
+'P3' (got 'p1'); Severity() takes the exact value, Severity.parse() reads names in \
+any case
     """
 
     P1 = "P1"
@@ -117,35 +144,71 @@ class Severity(enum.Enum):
         return found
 
     @classmethod
-    def parse(cls, value: str | Severity) -> Severity:
+    def parse(cls, value: str | Severity, *, field: str = "severity") -> Severity:
         """
-        Read a level from text such as ``"P1"``, ``"p2"`` or ``"3"``.
+        Read a level by the one input rule (see the class docstring).
 
         Args:
-            value: The text, or a `Severity` (returned unchanged).
+            value: A `Severity` (returned unchanged), or ``"P1"``, ``"P2"`` or
+                ``"P3"`` in any case, with or without surrounding white space.
+            field: The parameter name used in the error message.
 
         Returns:
             The level.
 
         Raises:
-            ValidationError: If the text names no level.
+            ValidationError: For anything else, numbers and digit strings
+                included, naming *field*.
 
         Example:
             >>> from incidentkit import Severity
-            >>> Severity.parse("p2")
+            >>> Severity.parse(" p2 ")
             <Severity.P2: 'P2'>
         """
         if isinstance(value, Severity):
             return value
-        text = str(value).strip().upper()
-        if text in {"1", "2", "3"}:
-            text = "P" + text
-        try:
-            return cls(text)
-        except ValueError:
-            raise ValidationError.for_field(
-                "severity", "one of 'P1', 'P2', 'P3'", value
-            ) from None
+        if isinstance(value, str):
+            found = _BY_NAME.get(value.strip().upper())
+            if found is not None:
+                return found
+        if _is_bare_number(value):
+            raise ValidationError(
+                f"{field!r} must be {_PARSE_EXPECTED} (got {value!r}); bare numbers "
+                "are ambiguous across vendor ladders (SEV1, P1, level 1): write "
+                f"'P{str(value).strip()}' if that is the level meant",
+                field=field,
+                expected=_PARSE_EXPECTED,
+                got=value,
+            )
+        raise ValidationError.for_field(field, _PARSE_EXPECTED, value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> NoReturn:
+        # ``Severity(x)`` takes the exact wire values only; say so in incidentkit's
+        # error instead of Enum's bare ValueError (ValidationError is a ValueError).
+        expected = "one of 'P1', 'P2', 'P3'"
+        if isinstance(value, str) and value.strip().upper() in _NAMES:
+            raise ValidationError(
+                f"'severity' must be {expected} (got {value!r}); Severity() takes "
+                "the exact value, Severity.parse() reads names in any case",
+                field="severity",
+                expected=expected,
+                got=value,
+            )
+        raise ValidationError.for_field("severity", expected, value)
+
+
+_PARSE_EXPECTED: Final[str] = "a Severity or one of 'P1', 'P2', 'P3'"
+_NAMES: Final[frozenset[str]] = frozenset({"P1", "P2", "P3"})
+_BY_NAME: Final[Mapping[str, Severity]] = {s.value: s for s in Severity}
+
+
+def _is_bare_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value in {1, 2, 3}
+    return isinstance(value, str) and value.strip() in {"1", "2", "3"}
 
 
 _RANKS: Final[Mapping[Severity, int]] = {Severity.P1: 1, Severity.P2: 2, Severity.P3: 3}
@@ -187,9 +250,10 @@ class ResponsePolicy:
     (7 calendar days here) for the next one.
 
     Attributes:
-        severity: The level this policy is for.
-        paging: When to page.
-        internal_status_page: Whether an internal status page must be kept.
+        severity: The level this policy is for (a `Severity`, not text).
+        paging: When to page (a `Paging`).
+        internal_status_page: Whether an internal status page must be kept
+            (``True`` or ``False``; strings and numbers are refused).
         public_status_page: Whether a public status page must be kept.
         first_update_within: How soon after declaring the first update is due.
         internal_update_every: The internal update rhythm.
@@ -197,16 +261,21 @@ class ResponsePolicy:
         postmortem_required: Whether a postmortem must be written.
         postmortem_due_within: How long after resolution the postmortem is due.
 
+    Raises:
+        ValidationError: If a field has the wrong type (``severity="P1"``,
+            ``internal_status_page="no"``) or a timedelta is not positive; the
+            error names the field.
+
     Example:
         >>> from incidentkit import DEFAULT_POLICIES, Severity
         >>> DEFAULT_POLICIES[Severity.P1].public_update_every
         datetime.timedelta(seconds=1200)
     """
 
-    severity: Severity
-    paging: Paging
-    internal_status_page: bool
-    public_status_page: bool
+    severity: Severity = attrs.field(validator=instance_of(Severity, "a Severity"))
+    paging: Paging = attrs.field(validator=instance_of(Paging, "a Paging"))
+    internal_status_page: bool = attrs.field(validator=check_bool)
+    public_status_page: bool = attrs.field(validator=check_bool)
     first_update_within: dt.timedelta | None = attrs.field(
         default=None, validator=optional(check_positive_timedelta)
     )
@@ -216,7 +285,7 @@ class ResponsePolicy:
     public_update_every: dt.timedelta | None = attrs.field(
         default=None, validator=optional(check_positive_timedelta)
     )
-    postmortem_required: bool = False
+    postmortem_required: bool = attrs.field(default=False, validator=check_bool)
     postmortem_due_within: dt.timedelta | None = attrs.field(
         default=None, validator=optional(check_positive_timedelta)
     )
@@ -259,16 +328,43 @@ DEFAULT_POLICIES: Final[Mapping[Severity, ResponsePolicy]] = MappingProxyType(
 """The default `ResponsePolicy` of each level (read-only)."""
 
 
+_WEEKDAYS_EXPECTED: Final[str] = (
+    "a non-empty set of distinct weekday numbers 0 (Monday) to 6"
+)
+
+
 def _weekdays(value: Iterable[int]) -> frozenset[int]:
-    return frozenset(value)
+    # A converter, so it sees the caller's value before it becomes a set: that is
+    # the only place duplicates ([0, 0, 1]) can be told apart.
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise ValidationError.for_field("weekdays", _WEEKDAYS_EXPECTED, value)
+    days = tuple(value)
+    # Show what an iterator held, not the spent iterator.
+    shown: object = days if isinstance(value, Iterator) else value
+    if any(
+        isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6  # noqa: PLR2004
+        for d in days
+    ):
+        raise ValidationError.for_field("weekdays", _WEEKDAYS_EXPECTED, shown)
+    unique = frozenset(days)
+    if not unique or len(unique) != len(days):
+        raise ValidationError.for_field("weekdays", _WEEKDAYS_EXPECTED, shown)
+    return unique
 
 
-def _check_weekdays(
+def _check_wall_time(
     _instance: object, attribute: attrs.Attribute[Any], value: Any
 ) -> None:
-    if not value or any(not isinstance(d, int) or not 0 <= d <= 6 for d in value):  # noqa: PLR2004
+    # Private for now: _validators.py is being restructured elsewhere.
+    if (
+        not isinstance(value, dt.time)
+        or isinstance(value, dt.datetime)  # not a subclass today; guard anyway
+        or value.tzinfo is not None
+    ):
         raise ValidationError.for_field(
-            attribute.name, "a non-empty set of weekday numbers 0 (Monday) to 6", value
+            attribute.alias or attribute.name,
+            "a datetime.time without tzinfo",
+            value,
         )
 
 
@@ -287,10 +383,18 @@ class BusinessHours:
     across daylight-saving changes.
 
     Attributes:
-        zone: The IANA time-zone name.
-        start: When the working day starts.
-        end: When it ends (exclusive).
-        weekdays: The working days, 0 (Monday) to 6 (Sunday).
+        zone: The IANA time-zone name, spelled exactly as in the time-zone
+            database (``"Europe/Berlin"``; case-sensitive, never a file path;
+            see `incidentkit._time.resolve_zone`).
+        start: When the working day starts: a `datetime.time` without tzinfo.
+        end: When it ends (exclusive), after *start*; also without tzinfo.
+        weekdays: The working days, 0 (Monday) to 6 (Sunday), given as any
+            collection of distinct ints (a list such as ``[0, 0, 1]`` with a day
+            twice is refused rather than silently collapsed; bools are refused).
+            Stored as a frozenset.
+
+    Raises:
+        ValidationError: Naming the field, for any bad value.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -301,10 +405,10 @@ class BusinessHours:
     """
 
     zone: str = attrs.field(default="UTC", validator=_check_zone)
-    start: dt.time = dt.time(9, 0)
-    end: dt.time = attrs.field(default=dt.time(17, 0))
+    start: dt.time = attrs.field(default=dt.time(9, 0), validator=_check_wall_time)
+    end: dt.time = attrs.field(default=dt.time(17, 0), validator=_check_wall_time)
     weekdays: frozenset[int] = attrs.field(
-        default=frozenset(range(5)), converter=_weekdays, validator=_check_weekdays
+        default=frozenset(range(5)), converter=_weekdays
     )
 
     @end.validator
@@ -362,11 +466,17 @@ class PagingDecision:
     When to page for an incident, and why.
 
     Attributes:
-        page_at: When to page (UTC), or ``None`` for "do not page".
+        page_at: When to page, or ``None`` for "do not page".  Any aware
+            datetime is accepted and stored in UTC; a naive one is refused.
         reasons: Human sentences explaining the decision.
+
+    Raises:
+        ValidationError: If *page_at* is neither an aware datetime nor ``None``.
     """
 
-    page_at: dt.datetime | None
+    page_at: dt.datetime | None = attrs.field(
+        converter=to_utc_optional, validator=optional(check_aware)
+    )
     reasons: tuple[str, ...]
 
     @property

@@ -21,6 +21,8 @@ Example:
     [False, False, False, False]
 """
 
+from incidentkit._time import format_duration
+
 from ._budget import (
     WORKBOOK_BUDGET_RULES,
     BudgetRule,
@@ -28,7 +30,7 @@ from ._budget import (
     BurnWindow,
     ErrorBudgetEvaluator,
 )
-from ._decision import Decision, SignalState, Urgency, WindowValue, format_duration
+from ._decision import Decision, SignalState, Urgency, WindowValue
 from ._golden import GoldenDecisions, GoldenSignals, Request
 from ._latency import LatencyEvaluator, LatencyPolicy, PercentileTarget
 from ._saturation import (

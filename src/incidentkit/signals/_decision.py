@@ -9,9 +9,11 @@ from collections.abc import Mapping
 import attrs
 
 from incidentkit._frozen import freeze
-from incidentkit._time import check_aware, format_instant, to_utc
+from incidentkit._time import check_aware, format_duration, format_instant, to_utc
 
 
+# format_duration lives in incidentkit._time now; it stays importable from here
+# for the signals modules that use it.
 __all__ = ["Decision", "SignalState", "Urgency", "WindowValue", "format_duration"]
 
 
@@ -183,30 +185,3 @@ class Decision:
             parts.append(f"quantiles within {self.accuracy:.0%}")
         body = "; ".join(parts)
         return f"{head}: {body}." if body else f"{head}."
-
-
-def format_duration(value: dt.timedelta) -> str:
-    """
-    Format a duration compactly: ``5m``, ``1h``, ``1h30m``, ``3d``, ``52s``.
-
-    Args:
-        value: The duration.
-
-    Returns:
-        The text, rounded down to whole seconds.
-
-    Example:
-        >>> from datetime import timedelta
-        >>> from incidentkit.signals import format_duration
-        >>> format_duration(timedelta(hours=26, minutes=5))
-        '1d2h5m'
-    """
-    seconds = int(value.total_seconds())
-    if seconds <= 0:
-        return "0s"
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        amount, seconds = divmod(seconds, size)
-        if amount:
-            parts.append(f"{amount}{unit}")
-    return "".join(parts)
