@@ -19,6 +19,7 @@ from incidentkit import (
     Severity,
     Status,
     ValidationError,
+    serialization,
 )
 from incidentkit.timeline import (
     Acknowledged,
@@ -414,11 +415,25 @@ class TestSeverity:
 
 
 class TestRecords:
-    def test_first_acknowledgement_wins(self):
-        inc = declare().acknowledge(at=T0 + 2 * MIN).acknowledge(at=T0 + MIN, by="lee")
+    @pytest.mark.parametrize(
+        ("second", "acknowledged_at"),
+        [
+            # A later acknowledgement only adds an event.
+            (T0 + 5 * MIN, T0 + 2 * MIN),
+            # One recorded late but made earlier (a delayed webhook) moves it back.
+            (T0 + MIN, T0 + MIN),
+        ],
+        ids=["second-is-later", "second-is-earlier"],
+    )
+    def test_the_earliest_acknowledgement_wins(self, second, acknowledged_at):
+        inc = declare().acknowledge(at=T0 + 2 * MIN, by="raj")
 
-        assert T0 + MIN == inc.acknowledged_at
-        assert 2 == len(inc.timeline.of_kind(Acknowledged))
+        inc = inc.acknowledge(at=second, by="lee")
+
+        assert acknowledged_at == inc.acknowledged_at
+        assert {(T0 + 2 * MIN, "raj"), (second, "lee")} == {
+            (e.at, e.by) for e in inc.timeline.of_kind(Acknowledged)
+        }
 
     def test_post_update_records_the_promise(self):
         inc = declare().post_update(
@@ -567,15 +582,16 @@ class IncidentMachine(RuleBasedStateMachine):
         return self.now
 
     def attempt(self, change):
-        before = self.inc
+        # A deep snapshot: a refused change must leave the old value as it was.
+        before = serialization.dumps(self.inc)
         try:
             self.inc = change()
         except InvalidTransition as exc:
             status = exc.status
-            assert before is self.inc
+            assert before == serialization.dumps(self.inc)
             assert status == self.inc.status.value
         except (RoleConflict, ValidationError):
-            assert before is self.inc
+            assert before == serialization.dumps(self.inc)
 
     @rule(minutes=st.integers(0, 90), move=st.sampled_from(Move))
     def lifecycle(self, minutes, move):

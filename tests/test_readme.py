@@ -25,5 +25,11 @@ def test_the_tour_runs_and_prints_what_its_comments_say():
     assert ["monitoring 0:41:00", "['no-communications-lead']"] == run(blocks()[0])
 
 
+def test_the_ten_line_tour_has_at_most_ten_lines_of_code():
+    code = [line for line in blocks()[0].splitlines() if line.strip()]
+    assert len(code) <= 10, "\n".join(code)
+    assert [line for line in code if len(line) > 88] == []
+
+
 def test_the_signals_example_pages():
     assert ["True page"] == run(blocks()[1])

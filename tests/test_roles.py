@@ -173,10 +173,23 @@ class TestCheckRoles:
         assert Level.INFO is found[0].level
         assert "(ana)" in found[0].message
 
-    def test_p2_with_nobody_at_all_lists_errors_first(self):
+    def test_p2_with_nobody_at_all_is_two_errors(self):
         found = check_roles([], severity=Severity.P2, at=T0)
 
         assert ["no-commander", "no-communications-lead"] == self.codes(found)
+        assert {Level.ERROR} == {f.level for f in found}
+
+    def test_findings_are_listed_most_severe_first(self):
+        # The hands-on warning is found before the missing communications lead
+        # (an error), so only the sort puts the error first.
+        assignments = [RoleAssignment(IC, "ana", T0), RoleAssignment(OPS, "ana", T0)]
+
+        found = check_roles(assignments, severity=Severity.P1, at=T0)
+
+        assert [
+            ("no-communications-lead", Level.ERROR),
+            ("commander-hands-on", Level.WARNING),
+        ] == [(f.code, f.level) for f in found]
 
     def test_p3_needs_only_a_commander(self):
         assert () == check_roles(

@@ -460,7 +460,24 @@ class TestConverter:
         assert serialization.get_converter() is serialization.get_converter()
 
     def test_make_converter_builds_an_independent_one(self):
-        assert serialization.make_converter() is not serialization.get_converter()
+        inc = (
+            Incident.declare(
+                "Checkout errors", severity=Severity.P2, at=T0, declared_by="ana"
+            )
+            .assign(Role.OPERATIONS_LEAD, "raj", at=T0 + dt.timedelta(minutes=3))
+            .mitigate(at=T0 + dt.timedelta(minutes=41), how="rolled back")
+        )
+        own = serialization.make_converter()
+
+        # It knows every incidentkit type just as the shared one does...
+        shared = serialization.get_converter()
+        assert shared.unstructure(inc) == own.unstructure(inc)
+        assert inc == own.structure(shared.unstructure(inc), Incident)
+        # ...and a hook registered on it stays on it.
+        own.register_unstructure_hook(Severity, lambda severity: severity.name.lower())
+        assert "p2" == own.unstructure(Severity.P2)
+        assert "P2" == shared.unstructure(Severity.P2)
+        assert '"severity":"P2"' in serialization.dumps(inc)
 
     def test_unicode_is_kept_readable(self):
         inc = Incident.declare(

@@ -303,6 +303,33 @@ def test_among_rules_of_one_urgency_the_fastest_burn_decides() -> None:
     assert decision.reasons[0].startswith("error budget burning 100.0x over 1h")
 
 
+def test_old_failures_leave_the_short_window_first_then_the_long_one() -> None:
+    minute = timedelta(minutes=1)
+    page = BurnWindow(timedelta(hours=1), timedelta(minutes=5), 14.4)
+    errors = ErrorBudgetEvaluator(0.999, burn=BurnPolicy(windows=(page,)))
+    errors.record(T0, good=900, explicit=100)  # one bad minute: 10 % errors
+    decisions = [errors.evaluate(T0)]
+    for tick in range(1, 61):  # then an hour of healthy minutes
+        errors.record(T0 + tick * minute, good=1000)
+        decisions.append(errors.evaluate(T0 + tick * minute))
+
+    def burn(tick: int, label: str) -> float | None:
+        return next(w for w in decisions[tick].windows if w.label == label).burn_rate
+
+    # Until 12:04 the bad minute is in both windows: 100 of 5000 bad is 20x.
+    assert decisions[4].state is SignalState.FIRING
+    assert burn(4, "5m") == pytest.approx(20.0)
+    # At 12:05 it has left the 5 minutes: the page stops, although the hour
+    # (100 of 6000 bad, 16.7x) alone is still above the threshold.
+    assert decisions[5].state is SignalState.RECOVERING
+    assert burn(5, "5m") == 0.0
+    assert burn(5, "1h") == pytest.approx(16.667, abs=1e-3)
+    # The hour still holds it at 12:59 and no longer at 13:00.
+    assert burn(59, "1h") == pytest.approx(1.667, abs=1e-3)
+    assert burn(60, "1h") == 0.0
+    assert decisions[60].state is SignalState.OK
+
+
 def test_a_policy_needs_at_least_one_window() -> None:
     with pytest.raises(
         ValidationError, match=r"'windows' must be a non-empty tuple of BurnWindow"
