@@ -1,48 +1,12 @@
-"""Run-time annotations must resolve: cattrs reads them to build (de)serialisers."""
+"""The public namespaces: sorted, complete ``__all__``; metadata; attribute errors."""
 
 import importlib
-import inspect
-import typing
 
 import pytest
 
 import incidentkit
 
-
-PUBLIC_MODULES = [
-    "incidentkit",
-    "incidentkit.errors",
-    "incidentkit.findings",
-    "incidentkit.incident",
-    "incidentkit.roles",
-    "incidentkit.serialization",
-    "incidentkit.severity",
-    "incidentkit.testing",
-    "incidentkit.timeline",
-]
-
-
-def public_classes():
-    seen = {}
-    for name in PUBLIC_MODULES:
-        module = importlib.import_module(name)
-        for attr in module.__all__:
-            value = getattr(module, attr)
-            if inspect.isclass(value):
-                seen[f"{value.__module__}.{value.__qualname__}"] = value
-    return sorted(seen.items())
-
-
-@pytest.mark.parametrize(
-    "cls",
-    [cls for _, cls in public_classes()],
-    ids=[name for name, _ in public_classes()],
-)
-def test_type_hints_resolve(cls):
-    typing.get_type_hints(cls)
-    for member_name, member in vars(cls).items():
-        if inspect.isfunction(member) and not member_name.startswith("_"):
-            typing.get_type_hints(member)
+from .test_public_types import PUBLIC_MODULES
 
 
 @pytest.mark.parametrize("module", PUBLIC_MODULES)

@@ -1,0 +1,207 @@
+"""Every public class of every package: type hints resolve, values round-trip."""
+
+import datetime as dt
+import enum
+import importlib
+import inspect
+import typing
+
+import attrs
+import pytest
+
+from incidentkit import (
+    DEFAULT_POLICIES,
+    Audience,
+    BusinessHours,
+    Incident,
+    Role,
+    Severity,
+    serialization,
+    when_to_page,
+)
+from incidentkit.signals import (
+    WORKBOOK_BUDGET_RULES,
+    GoldenSignals,
+    LatencySketch,
+    Notifier,
+    Request,
+    ResourceReading,
+    RollingCounts,
+)
+
+
+PUBLIC_MODULES = [
+    "incidentkit",
+    "incidentkit.errors",
+    "incidentkit.findings",
+    "incidentkit.incident",
+    "incidentkit.render",
+    "incidentkit.roles",
+    "incidentkit.serialization",
+    "incidentkit.severity",
+    "incidentkit.signals",
+    "incidentkit.testing",
+    "incidentkit.timeline",
+]
+# Public classes that are not values on the wire: the abstract event base, the
+# clocks, the error tree.
+NOT_ON_THE_WIRE = {"Event", "SystemClock", "FixedClock", "Clock"}
+
+UTC = dt.timezone.utc
+T0 = dt.datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+MIN = dt.timedelta(minutes=1)
+
+
+def public_classes():
+    seen = {}
+    for name in PUBLIC_MODULES:
+        module = importlib.import_module(name)
+        for attr in module.__all__:
+            value = getattr(module, attr)
+            if inspect.isclass(value):
+                seen[f"{value.__module__}.{value.__qualname__}"] = value
+    return dict(sorted(seen.items()))
+
+
+CLASSES = public_classes()
+WIRE_CLASSES = {
+    name: cls
+    for name, cls in CLASSES.items()
+    if attrs.has(cls) and cls.__name__ not in NOT_ON_THE_WIRE
+}
+
+
+@pytest.mark.parametrize("cls", list(CLASSES.values()), ids=list(CLASSES))
+def test_type_hints_resolve(cls):
+    typing.get_type_hints(cls)
+    for member_name, member in vars(cls).items():
+        if inspect.isfunction(member) and not member_name.startswith("_"):
+            typing.get_type_hints(member)
+
+
+def test_signals_classes_are_covered():
+    assert 25 <= sum(1 for n in WIRE_CLASSES if n.startswith("incidentkit.signals"))
+
+
+def _collect(value, found):
+    """Every attrs value reachable from *value*, one per class."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if attrs.has(type(item)):
+            found.setdefault(type(item), item)
+            stack.extend(getattr(item, a.name) for a in attrs.fields(type(item)))
+        elif isinstance(item, (list, tuple, frozenset, set)):
+            stack.extend(item)
+        elif isinstance(item, typing.Mapping):
+            stack.extend(item.values())
+
+
+def _incident() -> Incident:
+    inc = Incident.declare(
+        "Checkout errors",
+        severity=Severity.P2,
+        at=T0,
+        declared_by="ana",
+        service="checkout",
+        labels={"team": "payments"},
+        started_at=T0 - 5 * MIN,
+    )
+    inc = inc.acknowledge(at=T0 + MIN, by="raj")
+    inc = inc.assign(Role.OPERATIONS_LEAD, "raj", at=T0 + MIN)
+    inc = inc.assign(Role("scribe"), "kim", at=T0 + MIN)
+    inc = inc.hand_off(Role.INCIDENT_COMMANDER, "lee", at=T0 + 2 * MIN)
+    inc = inc.relieve(Role("scribe"), at=T0 + 3 * MIN)
+    inc = inc.escalate(Severity.P1, at=T0 + 4 * MIN, reason="payments failing")
+    inc = inc.post_update(
+        Audience.PUBLIC, "Investigating", at=T0 + 5 * MIN, next_update_at=T0 + 25 * MIN
+    )
+    inc = inc.record_mitigation("scaled out", at=T0 + 6 * MIN, by="raj")
+    inc = inc.identify(at=T0 + 7 * MIN, cause="a leaking pool")
+    inc = inc.mitigate(at=T0 + 8 * MIN, how="rolled back")
+    return inc.resolve(at=T0 + 9 * MIN).close(at=T0 + 10 * MIN)
+
+
+def _signals():
+    gs = GoldenSignals(objective=0.999, latency_slo=dt.timedelta(seconds=1))
+    for minute in range(24 * 60, 0, -1):
+        at = T0 - minute * MIN
+        gs.traffic.record(at, 1200)
+        gs.errors.record(at, good=1200)
+    for second in range(60):
+        at = T0 + dt.timedelta(seconds=second)
+        gs.observe(Request(at, dt.timedelta(milliseconds=80 + second), ok=second > 5))
+        gs.observe_resource(ResourceReading(at, "cpu", used=0.5 + second / 200))
+    notifier = Notifier()
+    notes = []
+    for tick in range(1, 13):  # a total outage: the errors alert fires
+        now = T0 + MIN + dt.timedelta(seconds=10 * tick)
+        gs.observe_many(
+            Request(now, dt.timedelta(seconds=2), ok=False) for _ in range(200)
+        )
+        decisions = gs.evaluate(now)
+        notes.extend(notifier.process(list(decisions)))
+    sketch = LatencySketch()
+    sketch.add_many([0.08, 0.12, 0.3])
+    counts = RollingCounts()
+    counts.add(T0, good=5, explicit=1)
+    return [
+        gs,
+        decisions,
+        notifier,
+        notes,
+        sketch.quantile(0.5),
+        counts,
+        counts.counts(T0 + MIN, 5 * MIN),
+        Request(T0, dt.timedelta(milliseconds=80)),
+        WORKBOOK_BUDGET_RULES,
+    ]
+
+
+def _core():
+    inc = _incident()
+    return [
+        inc,
+        inc.check_roles(T0 + 5 * MIN),
+        list(DEFAULT_POLICIES.values()),
+        when_to_page(Severity.P2, T0, hours=BusinessHours("Europe/Berlin")),
+    ]
+
+
+def examples():
+    found: dict[type, object] = {}
+    _collect(_core(), found)
+    _collect(_signals(), found)
+    for cls in WIRE_CLASSES.values():
+        if cls not in found:
+            try:
+                found[cls] = cls()
+            except TypeError:
+                pass
+    return found
+
+
+EXAMPLES = examples()
+
+
+@pytest.mark.parametrize("name", list(WIRE_CLASSES))
+def test_every_public_value_round_trips_through_json(name):
+    cls = WIRE_CLASSES[name]
+    assert cls in EXAMPLES, f"no example of {name}: build one in this test module"
+    value = EXAMPLES[cls]
+
+    text = serialization.dumps(value)
+    back = serialization.loads(text, cls)
+
+    assert value == back
+    assert text == serialization.dumps(back)
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [c for c in CLASSES.values() if issubclass(c, enum.Enum)],
+    ids=lambda c: c.__name__,
+)
+def test_every_public_enum_round_trips_through_json(cls):
+    for member in cls:
+        assert member is serialization.from_dict(serialization.to_dict(member), cls)
