@@ -133,7 +133,7 @@ def _signals():
         gs.observe(Request(at, dt.timedelta(milliseconds=80 + second), ok=second > 5))
         gs.observe_resource(ResourceReading(at, "cpu", used=0.5 + second / 200))
     notifier = Notifier()
-    notes = []
+    notes: list[object] = []
     for tick in range(1, 13):  # a total outage: the errors alert fires
         now = T0 + MIN + dt.timedelta(seconds=10 * tick)
         gs.observe_many(
@@ -164,6 +164,7 @@ def _core():
         inc,
         inc.check_roles(T0 + 5 * MIN),
         list(DEFAULT_POLICIES.values()),
+        BusinessHours("Europe/Berlin", weekdays=[0, 2, 4]),
         when_to_page(Severity.P2, T0, hours=BusinessHours("Europe/Berlin")),
     ]
 
@@ -172,12 +173,6 @@ def examples():
     found: dict[type, object] = {}
     _collect(_core(), found)
     _collect(_signals(), found)
-    for cls in WIRE_CLASSES.values():
-        if cls not in found:
-            try:
-                found[cls] = cls()
-            except TypeError:
-                pass
     return found
 
 
