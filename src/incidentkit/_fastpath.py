@@ -26,12 +26,19 @@ __all__ = ["install"]
 Hook = Callable[[Any, Any], Any]
 
 
-def build(converter: cattrs.Converter, cls: type, slow: Hook) -> Hook:
+def build(
+    converter: cattrs.Converter,
+    cls: type,
+    slow: Hook,
+    tag: tuple[str, str] | None = None,
+) -> Hook:
     """
     Return a hook that structures *cls* from a dict through *converter*'s hooks.
 
     Fields missing from the input are left to the class defaults; anything that
-    fails (an unknown key, a bad value, a validator) goes to *slow*.
+    fails (an unknown key, a bad value, a validator) goes to *slow*.  With a
+    *tag* (``("kind", "note")``), documents carry that key and value too, and
+    *slow* is given the document without it.
     """
     attrs.resolve_types(cls)
     fields = [
@@ -40,9 +47,15 @@ def build(converter: cattrs.Converter, cls: type, slow: Hook) -> Hook:
         if field.init
     ]
     names = frozenset(name for name, _, _ in fields)
+    if tag is not None:
+        names |= {tag[0]}
 
     def structure(value: Any, _: Any) -> Any:
-        if type(value) is dict and value.keys() <= names:
+        if (
+            type(value) is dict
+            and value.keys() <= names
+            and (tag is None or value.get(tag[0]) == tag[1])
+        ):
             try:
                 kwargs = {
                     name: hook(value[name], kind)
@@ -54,6 +67,10 @@ def build(converter: cattrs.Converter, cls: type, slow: Hook) -> Hook:
                 pass
         if not isinstance(value, dict):
             raise shape("an object", value)
+        if tag is not None:
+            if value.get(tag[0]) != tag[1]:
+                raise shape(f"an object whose {tag[0]!r} is {tag[1]!r}", value)
+            return slow({k: v for k, v in value.items() if k != tag[0]}, cls)
         return slow(value, cls)
 
     return structure

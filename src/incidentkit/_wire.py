@@ -61,17 +61,8 @@ def _event_structurer(
     converter: cattrs.Converter, cls: type[Event]
 ) -> Callable[[object, type], Event]:
     """One event class alone: its document carries its own ``kind``."""
-    hook = _fastpath.build(converter, cls, make_dict_structure_fn(cls, converter))
-
-    def structure(value: object, _: type) -> Event:
-        if _kind_of(value) is not cls:
-            raise shape(f"an event of kind {cls.kind!r}", value)
-        assert isinstance(value, dict)  # noqa: S101 - checked by _kind_of
-        payload = {k: v for k, v in value.items() if k != "kind"}
-        event: Event = hook(payload, cls)
-        return event
-
-    return structure
+    slow = make_dict_structure_fn(cls, converter)
+    return _fastpath.build(converter, cls, slow, tag=("kind", cls.kind))
 
 
 def _event_unstructurer(
@@ -109,8 +100,13 @@ def configure(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(TimelineEvent, structure_event)
 
     def structure_timeline(value: object, _: type) -> Timeline:
-        events = get_hook(_EVENTS)(value, _EVENTS)
-        return Timeline(events)
+        if type(value) is list:
+            hooks = {kind: get_hook(cls) for kind, cls in _KINDS.items()}
+            try:
+                return Timeline([hooks[e["kind"]](e, None) for e in value])
+            except Exception:  # noqa: BLE001, S110 - the detailed path explains it
+                pass
+        return Timeline(get_hook(_EVENTS)(value, _EVENTS))
 
     def unstructure_timeline(timeline: Timeline) -> list[dict[str, Any]]:
         get = unstructurers.get

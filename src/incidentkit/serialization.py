@@ -94,11 +94,14 @@ T = TypeVar("T")
 _fromisoformat: Final = dt.datetime.fromisoformat
 
 
-def _fast_instant(text: str) -> dt.datetime:
-    """Parse what `format_instant` writes at C speed; anything else may raise."""
-    if sys.version_info >= (3, 11):
-        return _fromisoformat(text)
+def _fromisoformat_z(text: str) -> dt.datetime:
     return _fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+
+
+# Parses what `format_instant` writes at C speed; anything else may raise.
+_fast_instant: Final = (
+    _fromisoformat if sys.version_info >= (3, 11) else _fromisoformat_z
+)
 
 
 # -- scalars -------------------------------------------------------------------------
@@ -161,6 +164,14 @@ def _read_instant(value: object) -> dt.datetime:
 
 
 def _structure_datetime(value: object, _: type) -> dt.datetime:
+    if type(value) is str:
+        try:
+            parsed = _fast_instant(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is UTC:
+                return parsed
     return _read_instant(value)
 
 
@@ -203,21 +214,22 @@ def _structure_date(value: object, _: type) -> dt.date:
         raise shape("a date such as '2024-06-01'", value) from None
 
 
-@functools.cache
-def _members(cls: type[enum.Enum]) -> tuple[dict[object, enum.Enum], str]:
-    values = {
-        member.value: member for member in cls if not isinstance(member.value, bool)
-    }
-    return values, ", ".join(repr(value) for value in values)
+def _is_enum(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, enum.Enum)
 
 
-def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
-    members, options = _members(cls)
-    # Hashable JSON values only, and never True for 1: types must match too.
-    member = members.get(value) if isinstance(value, (str, int, float)) else None
-    if member is None or type(member.value) is not type(value):
-        raise shape(f"one of {options}", value)
-    return member
+def _enum_structurer(cls: type[enum.Enum]) -> Callable[..., enum.Enum]:
+    # Never True for 1: JSON types must match the values' types too.
+    members = {(type(m.value), m.value): m for m in cls}
+    options = ", ".join(repr(m.value) for m in cls)
+
+    def structure(value: object, _: object) -> enum.Enum:
+        try:
+            return members[type(value), value]
+        except (KeyError, TypeError):
+            raise shape(f"one of {options}", value) from None
+
+    return structure
 
 
 # -- containers: arrays are arrays, objects are objects --------------------------------
@@ -377,7 +389,7 @@ def make_converter() -> cattrs.Converter:
     c.register_unstructure_hook(dt.time, dt.time.isoformat)
     c.register_structure_hook(dt.date, _structure_date)
     c.register_unstructure_hook(dt.date, dt.date.isoformat)
-    c.register_structure_hook(enum.Enum, _structure_enum)
+    c.register_structure_hook_factory(_is_enum, _enum_structurer)
     c.register_unstructure_hook_func(_is_frozenset, sorted)
     c.register_unstructure_hook(FrozenMap, dict)
     c.register_structure_hook_factory(
