@@ -14,6 +14,7 @@ from incidentkit._validators import (
     check_positive_timedelta,
 )
 
+from ._checks import as_tuple, tuple_of
 from ._decision import Decision, Urgency, WindowValue, format_duration
 from ._sketch import DEFAULT_RELATIVE_ACCURACY, Quantile
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
@@ -92,7 +93,12 @@ class LatencyPolicy:
         default=_SECOND, validator=check_positive_timedelta
     )
     targets: tuple[PercentileTarget, ...] = attrs.field(
-        default=attrs.Factory(_default_targets, takes_self=True)
+        default=attrs.Factory(_default_targets, takes_self=True),
+        converter=as_tuple,
+        validator=tuple_of(
+            lambda item: isinstance(item, PercentileTarget),
+            "a tuple of PercentileTarget",
+        ),
     )
     window: dt.timedelta = attrs.field(
         default=5 * _MINUTE, validator=check_positive_timedelta

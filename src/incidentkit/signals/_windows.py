@@ -19,7 +19,7 @@ from typing import Final
 
 import attrs
 
-from incidentkit._time import ensure_utc
+from incidentkit._time import check_aware, ensure_utc, to_utc
 from incidentkit._validators import (
     check_fraction,
     check_positive_int,
@@ -131,7 +131,7 @@ class WindowCounts:
     """
 
     window: dt.timedelta
-    end: dt.datetime
+    end: dt.datetime = attrs.field(converter=to_utc, validator=check_aware)
     good: float = 0.0
     explicit: float = 0.0
     implicit: float = 0.0
