@@ -1,6 +1,8 @@
 """Hostile input: signal state built by hand or read from JSON keeps the invariants."""
 
 import datetime as dt
+import sys
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -8,14 +10,18 @@ import pytest
 from incidentkit import serialization
 from incidentkit.errors import ValidationError
 from incidentkit.signals import (
+    MAX_RELATIVE_ACCURACY,
+    MIN_RELATIVE_ACCURACY,
     AlertTracker,
     BurnPolicy,
     Condition,
     Decision,
     LatencyPolicy,
+    LatencySketch,
     Notification,
     NotificationKind,
     PercentileTarget,
+    RollingSketch,
     SignalState,
     TrafficPolicy,
     WindowCounts,
@@ -130,3 +136,139 @@ def test_policy_tuple_fields_refuse_wrong_items(build, field):
     with pytest.raises(ValidationError) as info:
         build()
     assert info.value.field == field
+
+
+# --- 3. sketch state that loads is usable ------------------------------------------
+
+
+def sketch_data(values=(0.1, 0.2, 3.0)):
+    sketch = LatencySketch()
+    sketch.add_many(list(values))
+    return serialization.to_dict(sketch)
+
+
+def refused(data, cls=None):
+    with pytest.raises(ValidationError) as info:
+        serialization.from_dict(data, cls or LatencySketch)
+    assert "unknown error" not in str(info.value)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("offset", 100_000),
+        ("offset", -(10**22)),
+        ("offset", -(10**8)),
+        ("count", 5.0),
+        ("count", 1.0),
+        ("minimum", -1.0),
+        ("maximum", -1.0),
+        ("minimum", 10.0),
+        ("maximum", 0.05),
+        ("relative_accuracy", 1e-17),
+        ("relative_accuracy", 5e-324),
+        ("relative_accuracy", 0.9),
+        ("total", float("inf")),
+        ("total", -1.0),
+        ("total", 1e6),
+        ("zero_count", 1.0),
+        ("max_buckets", 10**12),
+    ],
+)
+def test_broken_sketch_state_is_refused(field, value):
+    data = sketch_data()
+    data[field] = value
+    assert field in refused(data)
+
+
+def test_sketch_bins_must_be_finite_non_negative_weights():
+    data = sketch_data()
+    data["bins"][0] = float("inf")
+    assert "bins" in refused(data)
+    data["bins"][0] = -5.0
+    assert "bins" in refused(data)
+
+
+def test_sketch_bins_outside_the_accuracy_range_are_refused():
+    data = sketch_data([1.0])
+    data["offset"] = 40_000  # gamma ** 40_000 is beyond the largest float
+    assert "offset" in refused(data)
+
+
+def test_sketch_empty_markers_must_match_an_empty_sketch():
+    data = serialization.to_dict(LatencySketch())
+    data["minimum"] = 0.0
+    assert "minimum" in refused(data)
+
+
+def test_sketch_bins_of_the_wrong_type_are_refused_when_built():
+    bins: Any
+    for bins in ({}, "", (1.0,)):
+        with pytest.raises(ValidationError) as info:
+            LatencySketch(bins=bins)
+        assert info.value.field == "bins"
+
+
+@pytest.mark.parametrize("accuracy", [1e-17, 5e-324, 0.9, 1e-5])
+def test_relative_accuracy_is_bounded_everywhere(accuracy):
+    for build in (
+        lambda: LatencySketch(relative_accuracy=accuracy),
+        lambda: LatencyPolicy(relative_accuracy=accuracy),
+        lambda: RollingSketch(relative_accuracy=accuracy),
+    ):
+        with pytest.raises(ValidationError) as info:
+            build()
+        assert info.value.field == "relative_accuracy"
+
+
+@pytest.mark.parametrize("accuracy", [MIN_RELATIVE_ACCURACY, MAX_RELATIVE_ACCURACY])
+def test_relative_accuracy_limits_are_usable(accuracy):
+    sketch = LatencySketch(relative_accuracy=accuracy)
+    sketch.add_many([1e-300, 1e-6, 1.0])
+    sketch.add(sys.float_info.max)
+    for q in (0.0, 0.5, 1.0):
+        estimate = sketch.quantile(q)
+        assert estimate is not None
+        assert estimate.lower <= estimate.value <= estimate.upper
+    back = serialization.from_dict(serialization.to_dict(sketch), LatencySketch)
+    assert back == sketch
+
+
+def test_sketch_totals_stay_finite():
+    sketch = LatencySketch()
+    sketch.add(1e308)
+    with pytest.raises(ValidationError):
+        sketch.add(1e308)
+    with pytest.raises(ValidationError):
+        sketch.add_many([1e308, 1e308])
+    assert sketch.count == 1.0
+    assert (
+        serialization.from_dict(serialization.to_dict(sketch), LatencySketch) == sketch
+    )
+
+
+def test_sketch_spanning_more_than_max_buckets_allocates_only_max_buckets():
+    sketch = LatencySketch(relative_accuracy=MIN_RELATIVE_ACCURACY, max_buckets=16)
+    sketch.add(1e-300)
+    tracemalloc.start()
+    try:
+        sketch.add(1e300)  # ~6.9 million buckets above the first one
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100_000
+    assert len(sketch.bins) <= 16
+    assert sketch.count == 2.0
+    assert sketch.collapsed_to is not None
+    top = sketch.quantile(1.0)
+    assert top is not None
+    assert top.upper >= 1e300
+
+
+def test_sketch_max_buckets_limit_is_overridable(monkeypatch):
+    with pytest.raises(ValidationError) as info:
+        LatencySketch(max_buckets=LatencySketch.MAX_BUCKETS_LIMIT + 1)
+    assert info.value.field == "max_buckets"
+    monkeypatch.setattr(LatencySketch, "MAX_BUCKETS_LIMIT", 10**7)
+    assert LatencySketch(max_buckets=10**6 + 1).max_buckets == 10**6 + 1

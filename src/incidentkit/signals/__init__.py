@@ -40,6 +40,9 @@ from ._saturation import (
 from ._sketch import (
     DEFAULT_MAX_BUCKETS,
     DEFAULT_RELATIVE_ACCURACY,
+    MAX_BUCKETS_LIMIT,
+    MAX_RELATIVE_ACCURACY,
+    MIN_RELATIVE_ACCURACY,
     LatencySketch,
     Quantile,
 )
@@ -59,6 +62,9 @@ from ._windows import ErrorKind, RollingCounts, RollingSketch, WindowCounts
 __all__ = [
     "DEFAULT_MAX_BUCKETS",
     "DEFAULT_RELATIVE_ACCURACY",
+    "MAX_BUCKETS_LIMIT",
+    "MAX_RELATIVE_ACCURACY",
+    "MIN_RELATIVE_ACCURACY",
     "WORKBOOK_BUDGET_RULES",
     "AlertPolicy",
     "AlertTracker",

@@ -16,7 +16,7 @@ from incidentkit._validators import (
 
 from ._checks import as_tuple, tuple_of
 from ._decision import Decision, Urgency, WindowValue, format_duration
-from ._sketch import DEFAULT_RELATIVE_ACCURACY, Quantile
+from ._sketch import DEFAULT_RELATIVE_ACCURACY, Quantile, check_accuracy
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
 from ._windows import RollingCounts, RollingSketch
 
@@ -105,7 +105,7 @@ class LatencyPolicy:
     )
     min_requests: int = attrs.field(default=20, validator=check_positive_int)
     relative_accuracy: float = attrs.field(
-        default=DEFAULT_RELATIVE_ACCURACY, validator=check_fraction
+        default=DEFAULT_RELATIVE_ACCURACY, validator=check_accuracy
     )
     urgency: Urgency = Urgency.PAGE
 

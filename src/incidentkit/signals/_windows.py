@@ -21,13 +21,17 @@ import attrs
 
 from incidentkit._time import check_aware, ensure_utc, to_utc
 from incidentkit._validators import (
-    check_fraction,
     check_positive_int,
     check_positive_timedelta,
 )
 from incidentkit.errors import ValidationError
 
-from ._sketch import DEFAULT_RELATIVE_ACCURACY, LatencySketch, check_value
+from ._sketch import (
+    DEFAULT_RELATIVE_ACCURACY,
+    LatencySketch,
+    check_accuracy,
+    check_value,
+)
 
 
 __all__ = ["ErrorKind", "RollingCounts", "RollingSketch", "WindowCounts"]
@@ -480,7 +484,7 @@ class RollingSketch:
     )
     slots: int = attrs.field(default=60, validator=check_positive_int)
     relative_accuracy: float = attrs.field(
-        default=DEFAULT_RELATIVE_ACCURACY, validator=check_fraction
+        default=DEFAULT_RELATIVE_ACCURACY, validator=check_accuracy
     )
     ids: list[int] = attrs.field(default=attrs.Factory(_ring, takes_self=True))
     sketches: list[LatencySketch | None] = attrs.field(
