@@ -11,6 +11,7 @@ from incidentkit import serialization
 from incidentkit.errors import ValidationError
 from incidentkit.signals import (
     MAX_RELATIVE_ACCURACY,
+    MAX_SLOTS,
     MIN_RELATIVE_ACCURACY,
     AlertTracker,
     BurnPolicy,
@@ -21,6 +22,7 @@ from incidentkit.signals import (
     Notification,
     NotificationKind,
     PercentileTarget,
+    RollingCounts,
     RollingSketch,
     SignalState,
     TrafficPolicy,
@@ -272,3 +274,97 @@ def test_sketch_max_buckets_limit_is_overridable(monkeypatch):
     assert info.value.field == "max_buckets"
     monkeypatch.setattr(LatencySketch, "MAX_BUCKETS_LIMIT", 10**7)
     assert LatencySketch(max_buckets=10**6 + 1).max_buckets == 10**6 + 1
+
+
+# --- 4. rolling state: bounded sizes, ring invariants ---------------------------------
+
+
+def counts_data():
+    counts = RollingCounts(slots=4)
+    counts.add(T0, good=3, explicit=1)
+    counts.add(T0 + dt.timedelta(minutes=1), good=2)
+    return serialization.to_dict(counts)
+
+
+def test_huge_slots_are_refused_before_allocating():
+    tracemalloc.start()
+    try:
+        assert "slots" in refused({"slots": 100_000_000}, RollingCounts)
+        with pytest.raises(ValidationError) as info:
+            RollingSketch(slots=100_000_000)
+        assert info.value.field == "slots"
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+
+
+@pytest.mark.parametrize("slots", ["60", 60.0, True, 0])
+def test_slots_of_the_wrong_type_are_refused_by_the_constructor(slots):
+    for cls in (RollingCounts, RollingSketch):
+        with pytest.raises(ValidationError) as info:
+            cls(slots=slots)
+        assert info.value.field == "slots"
+
+
+def test_slots_limit_is_overridable(monkeypatch):
+    monkeypatch.setattr(RollingCounts, "MAX_SLOTS", 10)
+    with pytest.raises(ValidationError):
+        RollingCounts(slots=11)
+    monkeypatch.setattr(RollingCounts, "MAX_SLOTS", MAX_SLOTS * 2)
+    assert RollingCounts(slots=MAX_SLOTS + 1).slots == MAX_SLOTS + 1
+
+
+@pytest.mark.parametrize(
+    ("field", "index", "value"),
+    [
+        ("good", 0, -5.0),
+        ("good", 0, float("inf")),
+        ("explicit", 1, -1.0),
+        ("good", 3, 1.0),  # a count in a slot that never received data
+        ("ids", 0, 7),  # not the slot index this position holds
+        ("ids", 0, 10**30),  # beyond the datetime range
+    ],
+)
+def test_broken_ring_entries_are_refused(field, index, value):
+    data = counts_data()
+    data[field][index] = value
+    assert field in refused(data, RollingCounts)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("first", None), ("first", 10**30), ("dropped", float("inf")), ("dropped", -1.0)],
+)
+def test_broken_ring_scalars_are_refused(field, value):
+    data = counts_data()
+    data[field] = value
+    assert field in refused(data, RollingCounts)
+
+
+def test_first_after_the_data_is_refused():
+    data = counts_data()
+    data["first"] = data["ids"][data["ids"].index(max(data["ids"]))]
+    assert "first" in refused(data, RollingCounts)
+
+
+def test_rolling_counts_stay_finite():
+    counts = RollingCounts(slots=4)
+    counts.add(T0, good=1e308)
+    with pytest.raises(ValidationError):
+        counts.add(T0, good=1e308)
+    assert (
+        serialization.from_dict(serialization.to_dict(counts), RollingCounts) == counts
+    )
+
+
+def test_rolling_sketch_ring_must_pair_ids_and_sketches():
+    ring = RollingSketch(slots=2)
+    ring.add(T0, 0.3)
+    data = serialization.to_dict(ring)
+    broken = dict(data, sketches=[None, None])
+    assert "sketches" in refused(broken, RollingSketch)
+    swapped = list(reversed(data["ids"]))
+    assert "ids" in refused(dict(data, ids=swapped), RollingSketch)
+    empty = dict(data, ids=[-(2**62), -(2**62)])
+    assert "sketches" in refused(empty, RollingSketch)

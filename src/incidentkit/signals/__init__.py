@@ -56,7 +56,7 @@ from ._state import (
     Notifier,
 )
 from ._traffic import TrafficEvaluator, TrafficPolicy
-from ._windows import ErrorKind, RollingCounts, RollingSketch, WindowCounts
+from ._windows import MAX_SLOTS, ErrorKind, RollingCounts, RollingSketch, WindowCounts
 
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "DEFAULT_RELATIVE_ACCURACY",
     "MAX_BUCKETS_LIMIT",
     "MAX_RELATIVE_ACCURACY",
+    "MAX_SLOTS",
     "MIN_RELATIVE_ACCURACY",
     "WORKBOOK_BUDGET_RULES",
     "AlertPolicy",
