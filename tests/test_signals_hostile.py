@@ -368,3 +368,10 @@ def test_rolling_sketch_ring_must_pair_ids_and_sketches():
     assert "ids" in refused(dict(data, ids=swapped), RollingSketch)
     empty = dict(data, ids=[-(2**62), -(2**62)])
     assert "sketches" in refused(empty, RollingSketch)
+
+
+def test_sketch_of_subnormal_values_round_trips():
+    sketch = LatencySketch()
+    sketch.add_many([sys.float_info.min, sys.float_info.min])
+    back = serialization.from_dict(serialization.to_dict(sketch), LatencySketch)
+    assert back == sketch

@@ -354,6 +354,8 @@ class LatencySketch:
     def _check_total_within(self, low: float, high: float) -> None:
         """The mean lies between the minimum and the maximum."""
         count = self.count
+        if self.zero_count:
+            low = 0.0  # zero and subnormal values add nothing to total
         if (
             not (low * count) * (1 - _SUM_SLACK) - _TINY
             <= self.total
