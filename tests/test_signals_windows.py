@@ -211,7 +211,9 @@ def test_sketch_ring_state_of_the_wrong_shape_is_refused() -> None:
         ValidationError, match="'sketches' must be sketches of the ring's relative"
     ):
         RollingSketch(slots=2, sketches=[other, None])
-    with pytest.raises(ValidationError, match="'relative_accuracy' must be a number"):
+    with pytest.raises(
+        ValidationError, match="'relative_accuracy' must be a float from"
+    ):
         RollingSketch(relative_accuracy=2.0)
 
 

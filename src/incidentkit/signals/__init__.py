@@ -42,6 +42,9 @@ from ._saturation import (
 from ._sketch import (
     DEFAULT_MAX_BUCKETS,
     DEFAULT_RELATIVE_ACCURACY,
+    MAX_BUCKETS_LIMIT,
+    MAX_RELATIVE_ACCURACY,
+    MIN_RELATIVE_ACCURACY,
     LatencySketch,
     Quantile,
 )
@@ -55,12 +58,16 @@ from ._state import (
     Notifier,
 )
 from ._traffic import TrafficEvaluator, TrafficPolicy
-from ._windows import ErrorKind, RollingCounts, RollingSketch, WindowCounts
+from ._windows import MAX_SLOTS, ErrorKind, RollingCounts, RollingSketch, WindowCounts
 
 
 __all__ = [
     "DEFAULT_MAX_BUCKETS",
     "DEFAULT_RELATIVE_ACCURACY",
+    "MAX_BUCKETS_LIMIT",
+    "MAX_RELATIVE_ACCURACY",
+    "MAX_SLOTS",
+    "MIN_RELATIVE_ACCURACY",
     "WORKBOOK_BUDGET_RULES",
     "AlertPolicy",
     "AlertTracker",

@@ -17,6 +17,7 @@ from incidentkit._validators import (
 from incidentkit.errors import ValidationError
 from incidentkit.findings import Finding, Level
 
+from ._checks import as_tuple
 from ._decision import Decision, Urgency, WindowValue, format_duration
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
 from ._windows import RollingCounts, WindowCounts
@@ -180,6 +181,7 @@ class BurnPolicy:
     )
     windows: tuple[BurnWindow, ...] = attrs.field(
         default=attrs.Factory(_workbook_windows, takes_self=True),
+        converter=as_tuple,
         validator=_check_windows,
     )
     min_events: int | None = attrs.field(default=None, validator=_check_min_events)

@@ -11,6 +11,8 @@ import attrs
 from incidentkit._frozen import freeze
 from incidentkit._time import check_aware, format_duration, format_instant, to_utc
 
+from ._checks import as_tuple, tuple_of
+
 
 # format_duration lives in incidentkit._time now; it stays importable from here
 # for the signals modules that use it.
@@ -141,7 +143,13 @@ class Decision:
     urgency: Urgency | None = None
     objective: str = ""
     rule: str | None = None
-    windows: tuple[WindowValue, ...] = ()
+    windows: tuple[WindowValue, ...] = attrs.field(
+        default=(),
+        converter=as_tuple,
+        validator=tuple_of(
+            lambda item: isinstance(item, WindowValue), "a tuple of WindowValue"
+        ),
+    )
     thresholds: Mapping[str, float] = attrs.field(
         factory=dict, converter=_frozen_thresholds
     )
@@ -149,7 +157,11 @@ class Decision:
     time_to_exhaustion: dt.timedelta | None = None
     headroom: float | None = None
     accuracy: float | None = None
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = attrs.field(
+        default=(),
+        converter=as_tuple,
+        validator=tuple_of(lambda item: isinstance(item, str), "a tuple of strings"),
+    )
 
     @property
     def changed(self) -> bool:

@@ -14,8 +14,9 @@ from incidentkit._validators import (
     check_positive_timedelta,
 )
 
+from ._checks import as_tuple, tuple_of
 from ._decision import Decision, Urgency, WindowValue, format_duration
-from ._sketch import DEFAULT_RELATIVE_ACCURACY, Quantile
+from ._sketch import DEFAULT_RELATIVE_ACCURACY, Quantile, check_accuracy
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
 from ._windows import RollingCounts, RollingSketch
 
@@ -92,14 +93,19 @@ class LatencyPolicy:
         default=_SECOND, validator=check_positive_timedelta
     )
     targets: tuple[PercentileTarget, ...] = attrs.field(
-        default=attrs.Factory(_default_targets, takes_self=True)
+        default=attrs.Factory(_default_targets, takes_self=True),
+        converter=as_tuple,
+        validator=tuple_of(
+            lambda item: isinstance(item, PercentileTarget),
+            "a tuple of PercentileTarget",
+        ),
     )
     window: dt.timedelta = attrs.field(
         default=5 * _MINUTE, validator=check_positive_timedelta
     )
     min_requests: int = attrs.field(default=20, validator=check_positive_int)
     relative_accuracy: float = attrs.field(
-        default=DEFAULT_RELATIVE_ACCURACY, validator=check_fraction
+        default=DEFAULT_RELATIVE_ACCURACY, validator=check_accuracy
     )
     urgency: Urgency = Urgency.PAGE
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from itertools import repeat
 from math import ceil, log
 from operator import mul
-from typing import Final
+from typing import Any, ClassVar, Final, NoReturn
 
 import attrs
 
@@ -29,6 +29,9 @@ from incidentkit.errors import ValidationError
 __all__ = [
     "DEFAULT_MAX_BUCKETS",
     "DEFAULT_RELATIVE_ACCURACY",
+    "MAX_BUCKETS_LIMIT",
+    "MAX_RELATIVE_ACCURACY",
+    "MIN_RELATIVE_ACCURACY",
     "LatencySketch",
     "Quantile",
 ]
@@ -36,27 +39,71 @@ __all__ = [
 DEFAULT_RELATIVE_ACCURACY: Final[float] = 0.01
 """1 %: the default of the `ddsketch` package and of the DDSketch paper."""
 
+MIN_RELATIVE_ACCURACY: Final[float] = 1e-4
+"""The finest accuracy allowed (0.01 %): 1 us to a year is then ~155,000 buckets.
+
+Finer accuracies buy nothing for latencies (clocks are not that exact) and make
+``log(gamma)`` so small that bucket indices lose meaning; 5e-324 divided by zero.
+"""
+
+MAX_RELATIVE_ACCURACY: Final[float] = 0.5
+"""The coarsest accuracy allowed (50 %: gamma = 3); beyond it a quantile says little."""
+
 DEFAULT_MAX_BUCKETS: Final[int] = 2048
 """The bucket cap of ddsketch's collapsing sketch: at 1 %, 80 us to a year."""
+
+MAX_BUCKETS_LIMIT: Final[int] = 1_000_000
+"""The default of `LatencySketch.MAX_BUCKETS_LIMIT`: at most ~8 MB of buckets."""
 
 _TINY: Final[float] = sys.float_info.min
 _INF: Final[float] = math.inf
 _EMPTY_MIN: Final[float] = sys.float_info.max
 _BOUND_SLACK: Final[float] = 1e-12
+_SUM_SLACK: Final[float] = 1e-6
+"""Relative slack between sums kept apart (count vs bins, total vs extremes)."""
 
 
-def _check_accuracy(_instance: object, _attribute: object, value: float) -> None:
-    if not isinstance(value, float) or not 0.0 < value < 1.0:
+def check_accuracy(
+    _instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    """Require a relative accuracy in [MIN_RELATIVE_ACCURACY, MAX_RELATIVE_ACCURACY]."""
+    if (
+        not isinstance(value, float)
+        or not MIN_RELATIVE_ACCURACY <= value <= MAX_RELATIVE_ACCURACY
+    ):
         raise ValidationError.for_field(
-            "relative_accuracy", "a float strictly between 0 and 1", value
+            attribute.alias or attribute.name,
+            f"a float from {MIN_RELATIVE_ACCURACY} to {MAX_RELATIVE_ACCURACY}",
+            value,
         )
 
 
-def _check_max_buckets(_instance: object, _attribute: object, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 2:  # noqa: PLR2004
+def _check_max_buckets(instance: object, _attribute: object, value: int) -> None:
+    limit = type(instance).MAX_BUCKETS_LIMIT  # type: ignore[attr-defined]
+    if (
+        isinstance(value, bool) or not isinstance(value, int) or not 2 <= value <= limit  # noqa: PLR2004
+    ):
         raise ValidationError.for_field(
-            "max_buckets", "an integer of at least 2", value
+            "max_buckets",
+            f"an integer from 2 to {limit} (LatencySketch.MAX_BUCKETS_LIMIT)",
+            value,
         )
+
+
+def _is_weight(value: object) -> bool:
+    """A finite, non-negative int or float (exact classes: no bools)."""
+    return (value.__class__ is float or value.__class__ is int) and (
+        0.0 <= value < _INF
+    )
+
+
+def _power(gamma: float, key: int) -> float:
+    """``gamma ** key``, infinite instead of OverflowError past the largest float."""
+    try:
+        power: float = gamma ** float(key)
+    except OverflowError:
+        return _INF
+    return power
 
 
 @attrs.frozen
@@ -126,9 +173,12 @@ class LatencySketch:
     and merged there.  Do not change the settings after creation.
 
     Attributes:
-        relative_accuracy: ``a`` in ``(0, 1)``; default 1 % (DDSketch, Masson et
+        relative_accuracy: ``a``, from `MIN_RELATIVE_ACCURACY` (1e-4) to
+            `MAX_RELATIVE_ACCURACY` (0.5); default 1 % (DDSketch, Masson et
             al. 2019).
-        max_buckets: The most buckets kept; default 2048 as in ``ddsketch``.
+        max_buckets: The most buckets kept; default 2048 as in ``ddsketch``, at
+            most `MAX_BUCKETS_LIMIT` (a class attribute: assign a larger value
+            to `LatencySketch.MAX_BUCKETS_LIMIT` to allow more).
         bins: Weight per bucket, from bucket *offset* upwards.
         offset: The bucket index of ``bins[0]``.
         zero_count: Weight of values equal to zero.
@@ -151,8 +201,11 @@ class LatencySketch:
         True
     """
 
+    MAX_BUCKETS_LIMIT: ClassVar[int] = MAX_BUCKETS_LIMIT
+    """The largest *max_buckets* accepted (by the constructor and from JSON)."""
+
     relative_accuracy: float = attrs.field(
-        default=DEFAULT_RELATIVE_ACCURACY, validator=_check_accuracy
+        default=DEFAULT_RELATIVE_ACCURACY, validator=check_accuracy
     )
     max_buckets: int = attrs.field(
         default=DEFAULT_MAX_BUCKETS, validator=_check_max_buckets
@@ -169,13 +222,23 @@ class LatencySketch:
     _gamma: float = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        self._check_state()
         gamma = (1.0 + self.relative_accuracy) / (1.0 - self.relative_accuracy)
         self._gamma = gamma
         self._multiplier = 1.0 / math.log(gamma)
+        self._check_state()
+
+    def _key(self, value: float) -> int:
+        """The bucket index of a value above the smallest normal float."""
+        return ceil(log(value) * self._multiplier)
 
     def _check_state(self) -> None:
-        """Cheap consistency checks: state may come from JSON or another worker."""
+        """
+        Check the whole state in one pass over the buckets.
+
+        State may come from JSON or another worker: it must be one that feeding
+        values could have built (up to float rounding in the sums), so every
+        query on it works.
+        """
         bins = self.bins
         if not isinstance(bins, list) or len(bins) > self.max_buckets:
             got = len(bins) if isinstance(bins, list) else bins
@@ -184,12 +247,13 @@ class LatencySketch:
                 f"a list of at most max_buckets ({self.max_buckets}) buckets",
                 got,
             )
-        if bins and not min(bins) >= 0.0:
-            raise ValidationError.for_field("bins", "non-negative weights", min(bins))
-        offset = self.offset
-        if isinstance(offset, bool) or not isinstance(offset, int):
-            raise ValidationError.for_field("offset", "a bucket index", offset)
+        if not all(map(_is_weight, bins)):
+            bad = next(weight for weight in bins if not _is_weight(weight))
+            raise ValidationError.for_field("bins", "non-negative, finite weights", bad)
+        in_bins = math.fsum(bins)
+        self._check_offset()
         collapsed = self.collapsed_to
+        offset = self.offset
         if collapsed is not None and (
             isinstance(collapsed, bool)
             or not isinstance(collapsed, int)
@@ -202,9 +266,106 @@ class LatencySketch:
             )
         _check_total("zero_count", self.zero_count)
         _check_total("count", self.count)
+        _check_total("total", self.total)
         if self.count < self.zero_count:
             raise ValidationError.for_field(
                 "count", f"at least zero_count ({self.zero_count})", self.count
+            )
+        expected = self.zero_count + in_bins
+        if abs(self.count - expected) > _SUM_SLACK * expected:
+            raise ValidationError.for_field(
+                "count", f"zero_count plus the sum of bins ({expected})", self.count
+            )
+        if expected == 0.0:
+            self._check_empty()
+        else:
+            self._check_extremes()
+
+    def _check_offset(self) -> None:
+        offset = self.offset
+        if isinstance(offset, bool) or not isinstance(offset, int):
+            raise ValidationError.for_field("offset", "a bucket index", offset)
+        # Bucket keys of values from the smallest normal float to the largest,
+        # with one bucket of slack on each side for numpy's log.
+        low = self._key(_TINY) - 1
+        high = self._key(sys.float_info.max) + 1 - max(len(self.bins) - 1, 0)
+        if not low <= offset <= high:
+            raise ValidationError.for_field(
+                "offset",
+                f"a bucket index from {low} to {high} "
+                f"(relative_accuracy {self.relative_accuracy}, {len(self.bins)} bins)",
+                offset,
+            )
+
+    def _check_empty(self) -> None:
+        for field, value, empty in (
+            ("total", self.total, 0.0),
+            ("minimum", self.minimum, _EMPTY_MIN),
+            ("maximum", self.maximum, 0.0),
+        ):
+            if value != empty:
+                raise ValidationError.for_field(
+                    field, f"{empty!r} while the sketch is empty", value
+                )
+
+    def _check_extremes(self) -> None:
+        """Minimum and maximum lie in the lowest and highest non-empty buckets."""
+        low, high = self.minimum, self.maximum
+        for field, value in (("minimum", low), ("maximum", high)):
+            if not _is_weight(value):
+                raise ValidationError.for_field(
+                    field, "a finite, non-negative number", value
+                )
+        if low > high:
+            raise ValidationError.for_field("minimum", f"at most maximum ({high})", low)
+        used = [index for index, weight in enumerate(self.bins) if weight]
+        if self.zero_count:
+            if low > _TINY:
+                raise ValidationError.for_field(
+                    "minimum", "zero (or subnormal) when zero_count is positive", low
+                )
+        else:
+            first = self.offset + used[0]
+            collapsed = self.collapsed_to is not None and first <= self.collapsed_to
+            if (
+                low <= _TINY
+                or self._key(low) > first + 1
+                or (not collapsed and self._key(low) < first - 1)
+            ):
+                raise ValidationError.for_field(
+                    "minimum",
+                    f"a value in the lowest non-empty bucket ({first})",
+                    low,
+                )
+        if used:
+            last = self.offset + used[-1]
+            if high <= _TINY or abs(self._key(high) - last) > 1:
+                raise ValidationError.for_field(
+                    "maximum",
+                    f"a value in the highest non-empty bucket ({last})",
+                    high,
+                )
+        elif high > _TINY:
+            raise ValidationError.for_field(
+                "maximum", "zero (or subnormal): only zero_count holds weight", high
+            )
+        self._check_total_within(low, high)
+
+    def _check_total_within(self, low: float, high: float) -> None:
+        """The mean lies between the minimum and the maximum."""
+        count = self.count
+        if self.zero_count:
+            low = 0.0  # zero and subnormal values add nothing to total
+        if (
+            not (low * count) * (1 - _SUM_SLACK) - _TINY
+            <= self.total
+            <= ((high * count) * (1 + _SUM_SLACK) + _TINY)
+        ):
+            raise ValidationError.for_field(
+                "total",
+                f"between minimum * count and maximum * count ({low * count} to "
+                f"{high * count})",
+                self.total,
             )
 
     # --- feeding ---------------------------------------------------------------
@@ -234,6 +395,8 @@ class LatencySketch:
             and _TINY < value < _INF
             and (weight.__class__ is float or weight.__class__ is int)
             and 0.0 < weight < _INF
+            and self.total + value * weight < _INF
+            and self.count + weight < _INF
         ):
             index = ceil(log(value) * self._multiplier) - self.offset
             bins = self.bins
@@ -255,13 +418,17 @@ class LatencySketch:
         _check_weight(weight)
         check_value(value)
         value = float(value)
+        weight = float(weight)
+        if not (self.total + value * weight < _INF and self.count + weight < _INF):
+            _refuse_overflow("value", value * weight)
         if value > _TINY:  # a float subclass or another real number type
-            self.add(value, float(weight))
+            self.add(value, weight)
             return
         # Zero and subnormal values.
         self.zero_count += weight
         self.count += weight
         self.minimum = min(self.minimum, value)
+        self.maximum = max(self.maximum, value)
 
     def _mark_collapsed(self, key: int) -> None:
         if self.collapsed_to is None or key > self.collapsed_to:
@@ -290,6 +457,17 @@ class LatencySketch:
             bins[0] += weight
             return
         if key > high:
+            start = key - self.max_buckets + 1
+            if start > high:
+                # Every kept bucket is below the new range: fold them all into
+                # its lowest bucket without materialising the gap.
+                below = math.fsum(bins)
+                bins[:] = [below] + [0.0] * (key - start)
+                self.offset = start
+                if below:
+                    self._mark_collapsed(start)
+                bins[-1] += weight
+                return
             bins.extend([0.0] * (key - high))
         bins[key - low] += weight
         self._collapse()
@@ -392,6 +570,8 @@ class LatencySketch:
         low: float,
         high: float,
     ) -> None:
+        if not (self.count + count < _INF and self.total + total < _INF):
+            _refuse_overflow("values", total)
         pairs = sorted(items)
         if pairs:
             first, last = pairs[0][0], pairs[-1][0]
@@ -522,8 +702,8 @@ class LatencySketch:
                 break
         chosen = self.offset + index
         gamma = self._gamma
-        upper = gamma ** float(chosen)
-        lower = upper / gamma
+        upper = _power(gamma, chosen)
+        lower = upper / gamma if upper < _INF else _power(gamma, chosen - 1)
         value = 2.0 * upper / (1.0 + gamma)
         collapsed = self.collapsed_to is not None and chosen <= self.collapsed_to
         low = self.minimum if collapsed else lower * (1.0 - _BOUND_SLACK)
@@ -618,3 +798,9 @@ def _check_weight(weight: object) -> None:
         or not 0 < float(weight) < _INF
     ):
         raise ValidationError.for_field("weight", "a positive, finite number", weight)
+
+
+def _refuse_overflow(field: str, got: float) -> NoReturn:
+    raise ValidationError.for_field(
+        field, "values whose sum keeps the sketch's count and total finite", got
+    )

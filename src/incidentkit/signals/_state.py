@@ -9,7 +9,13 @@ from typing import Protocol
 
 import attrs
 
-from incidentkit._time import ensure_utc, format_instant
+from incidentkit._time import (
+    check_aware,
+    ensure_utc,
+    format_instant,
+    to_utc,
+    to_utc_optional,
+)
 from incidentkit._validators import (
     check_non_negative_timedelta,
     check_positive_int,
@@ -165,9 +171,15 @@ class AlertTracker:
     state: SignalState = SignalState.OK
     history: list[bool] = attrs.field(factory=list)
     clean: int = 0
-    clear_since: dt.datetime | None = None
-    evaluated_at: dt.datetime | None = None
-    missing_since: dt.datetime | None = None
+    clear_since: dt.datetime | None = attrs.field(
+        default=None, converter=to_utc_optional, validator=check_aware
+    )
+    evaluated_at: dt.datetime | None = attrs.field(
+        default=None, converter=to_utc_optional, validator=check_aware
+    )
+    missing_since: dt.datetime | None = attrs.field(
+        default=None, converter=to_utc_optional, validator=check_aware
+    )
 
     def update(self, condition: Condition, now: dt.datetime) -> SignalState:
         """
@@ -347,7 +359,7 @@ class Notification:
     kind: NotificationKind
     signal: str
     urgency: Urgency | None
-    at: dt.datetime
+    at: dt.datetime = attrs.field(converter=to_utc, validator=check_aware)
     text: str
 
 

@@ -16,6 +16,7 @@ from incidentkit._validators import (
     check_positive_timedelta,
 )
 
+from ._checks import as_tuple, tuple_of
 from ._decision import Decision, Urgency, WindowValue, format_duration
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
 from ._windows import EPOCH, RollingCounts
@@ -24,6 +25,12 @@ from ._windows import EPOCH, RollingCounts
 __all__ = ["TrafficEvaluator", "TrafficPolicy"]
 
 _MINUTE: Final[dt.timedelta] = dt.timedelta(minutes=1)
+
+
+def _positive_timedelta(value: object) -> bool:
+    return isinstance(value, dt.timedelta) and value > dt.timedelta(0)
+
+
 _DAY: Final[dt.timedelta] = dt.timedelta(days=1)
 
 
@@ -65,7 +72,11 @@ class TrafficPolicy:
     window: dt.timedelta = attrs.field(
         default=15 * _MINUTE, validator=check_positive_timedelta
     )
-    lookbacks: tuple[dt.timedelta, ...] = (_DAY, 7 * _DAY)
+    lookbacks: tuple[dt.timedelta, ...] = attrs.field(
+        default=(_DAY, 7 * _DAY),
+        converter=as_tuple,
+        validator=tuple_of(_positive_timedelta, "a tuple of positive timedeltas"),
+    )
     spread: dt.timedelta = attrs.field(
         default=60 * _MINUTE, validator=check_positive_timedelta
     )

@@ -15,24 +15,37 @@ import datetime as dt
 import enum
 import math
 from collections.abc import Iterator
-from typing import Final
+from typing import ClassVar, Final
 
 import attrs
 
-from incidentkit._time import ensure_utc
+from incidentkit._time import check_aware, ensure_utc, to_utc
 from incidentkit._validators import (
-    check_fraction,
-    check_positive_int,
     check_positive_timedelta,
 )
 from incidentkit.errors import ValidationError
 
-from ._sketch import DEFAULT_RELATIVE_ACCURACY, LatencySketch, check_value
+from ._sketch import (
+    DEFAULT_RELATIVE_ACCURACY,
+    LatencySketch,
+    check_accuracy,
+    check_value,
+)
 
 
-__all__ = ["ErrorKind", "RollingCounts", "RollingSketch", "WindowCounts"]
+__all__ = ["MAX_SLOTS", "ErrorKind", "RollingCounts", "RollingSketch", "WindowCounts"]
+
+MAX_SLOTS: Final[int] = 1_000_000
+"""Default of `RollingCounts.MAX_SLOTS` and `RollingSketch.MAX_SLOTS`.
+
+A million one-minute slots is almost two years; the ring takes ~40 MB as
+`RollingCounts`.  Larger rings are refused before anything is allocated;
+assign a larger value to the class attribute to allow them.
+"""
 
 EPOCH: Final[dt.datetime] = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_FIRST_INSTANT: Final[dt.datetime] = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_LAST_INSTANT: Final[dt.datetime] = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 _EMPTY: Final[int] = -(2**62)
 _MINUTE: Final[dt.timedelta] = dt.timedelta(minutes=1)
 
@@ -64,18 +77,14 @@ def _check_weight(field: str, value: float) -> None:
         raise ValidationError.for_field(field, "a finite, non-negative count", value)
 
 
-def _check_ring(field: str, value: object, slots: int) -> None:
-    """Require a list of *slots* entries (state loaded from JSON is checked)."""
-    if not isinstance(value, list) or len(value) != slots:
-        got = len(value) if isinstance(value, list) else value
-        raise ValidationError.for_field(
-            field, f"a list with one entry per slot, {slots} entries", got
-        )
+_COUNT_FIELDS: Final[tuple[str, ...]] = ("good", "explicit", "implicit", "policy")
+_RING_FIELDS: Final[tuple[str, ...]] = ("ids", *_COUNT_FIELDS)
 
 
-def _check_index(field: str, value: object) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ValidationError.for_field(field, "None or a slot index", value)
+def _is_count(value: object) -> bool:
+    return (value.__class__ is float or value.__class__ is int) and (
+        0 <= value < math.inf
+    )
 
 
 def _check_dropped(value: object) -> None:
@@ -87,6 +96,75 @@ def _check_dropped(value: object) -> None:
         raise ValidationError.for_field(
             "dropped", "a finite, non-negative count", value
         )
+
+
+def _check_ring(field: str, value: object, slots: int) -> None:
+    """Require a list of *slots* entries (state loaded from JSON is checked)."""
+    if not isinstance(value, list) or len(value) != slots:
+        got = len(value) if isinstance(value, list) else value
+        raise ValidationError.for_field(
+            field, f"a list with one entry per slot, {slots} entries", got
+        )
+
+
+def _index_range(slot: dt.timedelta) -> tuple[int, int]:
+    """The slot indices of the datetimes Python can represent."""
+    return slot_index(_FIRST_INSTANT, slot), slot_index(_LAST_INSTANT, slot)
+
+
+def _check_ids(ids: list[int], slots: int, slot: dt.timedelta) -> list[int]:
+    """
+    Require each position to hold `_EMPTY` or a slot index that maps to it.
+
+    Returns the positions that hold data.
+    """
+    low, high = _index_range(slot)
+    used = []
+    for position, index in enumerate(ids):
+        if index.__class__ is not int:
+            raise ValidationError.for_field("ids", "slot indices (integers)", index)
+        if index == _EMPTY:
+            continue
+        if not low <= index <= high or index % slots != position:
+            raise ValidationError.for_field(
+                "ids",
+                f"{_EMPTY} or a slot index from {low} to {high} that is "
+                f"{position} modulo slots ({slots}) at position {position}",
+                index,
+            )
+        used.append(position)
+    return used
+
+
+def _check_first(first: object, ids: list[int], used: list[int]) -> None:
+    if first is None:
+        if used:
+            raise ValidationError.for_field(
+                "first", "the first slot index with data (the ring holds data)", None
+            )
+        return
+    if first.__class__ is not int:
+        raise ValidationError.for_field("first", "None or a slot index", first)
+    earliest = min((ids[position] for position in used), default=None)
+    if earliest is None or first > earliest:
+        raise ValidationError.for_field(
+            "first",
+            f"None or at most the earliest slot index held ({earliest})",
+            first,
+        )
+
+
+def _checked_slots(self: RollingCounts | RollingSketch) -> int:
+    """Check *slots* before a default ring of that size is allocated."""
+    slots = self.slots
+    limit = type(self).MAX_SLOTS
+    if slots.__class__ is not int or not 1 <= slots <= limit:
+        raise ValidationError.for_field(
+            "slots",
+            f"a positive integer of at most {type(self).__name__}.MAX_SLOTS ({limit})",
+            slots,
+        )
+    return slots
 
 
 def slot_index(at: dt.datetime, slot: dt.timedelta) -> int:
@@ -131,7 +209,7 @@ class WindowCounts:
     """
 
     window: dt.timedelta
-    end: dt.datetime
+    end: dt.datetime = attrs.field(converter=to_utc, validator=check_aware)
     good: float = 0.0
     explicit: float = 0.0
     implicit: float = 0.0
@@ -156,11 +234,11 @@ class WindowCounts:
 
 
 def _ring(self: RollingCounts | RollingSketch) -> list[int]:
-    return [_EMPTY] * self.slots
+    return [_EMPTY] * _checked_slots(self)
 
 
 def _zeros(self: RollingCounts) -> list[float]:
-    return [0.0] * self.slots
+    return [0.0] * _checked_slots(self)
 
 
 @attrs.define(on_setattr=attrs.setters.NO_OP)
@@ -200,7 +278,10 @@ class RollingCounts:
     slot: dt.timedelta = attrs.field(
         default=_MINUTE, validator=check_positive_timedelta
     )
-    slots: int = attrs.field(default=3 * 24 * 60, validator=check_positive_int)
+    MAX_SLOTS: ClassVar[int] = MAX_SLOTS
+    """The largest ring accepted (by the constructor and from JSON)."""
+
+    slots: int = attrs.field(default=3 * 24 * 60)
     ids: list[int] = attrs.field(default=attrs.Factory(_ring, takes_self=True))
     good: list[float] = attrs.field(default=attrs.Factory(_zeros, takes_self=True))
     explicit: list[float] = attrs.field(default=attrs.Factory(_zeros, takes_self=True))
@@ -211,11 +292,22 @@ class RollingCounts:
     dropped: float = 0.0
 
     def __attrs_post_init__(self) -> None:
-        # Cheap shape checks (state may come from JSON); entries are not scanned.
-        slots = self.slots
-        for field in ("ids", "good", "explicit", "implicit", "policy"):
+        # State may come from JSON: one pass over the ring checks it all.
+        slots = _checked_slots(self)
+        for field in _RING_FIELDS:
             _check_ring(field, getattr(self, field), slots)
-        _check_index("first", self.first)
+        used = _check_ids(self.ids, slots, self.slot)
+        held = set(used)
+        for field in _COUNT_FIELDS:
+            values: list[float] = getattr(self, field)
+            for position, value in enumerate(values):
+                if not _is_count(value) or (value and position not in held):
+                    raise ValidationError.for_field(
+                        field,
+                        "finite, non-negative counts (zero in slots without data)",
+                        value,
+                    )
+        _check_first(self.first, self.ids, used)
         if self.last_seen is not None:
             self.last_seen = ensure_utc(self.last_seen, field="last_seen")
         _check_dropped(self.dropped)
@@ -268,10 +360,22 @@ class RollingCounts:
         if position is None:
             self.dropped += good + explicit + implicit + policy
             return
-        self.good[position] += good
-        self.explicit[position] += explicit
-        self.implicit[position] += implicit
-        self.policy[position] += policy
+        sums = (
+            self.good[position] + good,
+            self.explicit[position] + explicit,
+            self.implicit[position] + implicit,
+            self.policy[position] + policy,
+        )
+        if not max(sums) < math.inf:
+            raise ValidationError.for_field(
+                "good", "counts whose slot totals stay finite", max(sums)
+            )
+        (
+            self.good[position],
+            self.explicit[position],
+            self.implicit[position],
+            self.policy[position],
+        ) = sums
         if self.first is None or index < self.first:
             self.first = index
         if self.last_seen is None or at > self.last_seen:
@@ -444,7 +548,7 @@ def _same_shape(
 
 
 def _no_sketches(self: RollingSketch) -> list[LatencySketch | None]:
-    return [None] * self.slots
+    return [None] * _checked_slots(self)
 
 
 @attrs.define(on_setattr=attrs.setters.NO_OP)
@@ -478,9 +582,12 @@ class RollingSketch:
     slot: dt.timedelta = attrs.field(
         default=_MINUTE, validator=check_positive_timedelta
     )
-    slots: int = attrs.field(default=60, validator=check_positive_int)
+    MAX_SLOTS: ClassVar[int] = MAX_SLOTS
+    """The largest ring accepted (by the constructor and from JSON)."""
+
+    slots: int = attrs.field(default=60)
     relative_accuracy: float = attrs.field(
-        default=DEFAULT_RELATIVE_ACCURACY, validator=check_fraction
+        default=DEFAULT_RELATIVE_ACCURACY, validator=check_accuracy
     )
     ids: list[int] = attrs.field(default=attrs.Factory(_ring, takes_self=True))
     sketches: list[LatencySketch | None] = attrs.field(
@@ -489,16 +596,30 @@ class RollingSketch:
     dropped: float = 0.0
 
     def __attrs_post_init__(self) -> None:
-        slots = self.slots
+        slots = _checked_slots(self)
         _check_ring("ids", self.ids, slots)
         _check_ring("sketches", self.sketches, slots)
         accuracy = self.relative_accuracy
         for sketch in self.sketches:
-            if sketch is not None and sketch.relative_accuracy != accuracy:
+            if (
+                isinstance(sketch, LatencySketch)
+                and sketch.relative_accuracy != accuracy
+            ):
                 raise ValidationError.for_field(
                     "sketches",
                     f"sketches of the ring's relative_accuracy {accuracy}",
                     sketch.relative_accuracy,
+                )
+        held = set(_check_ids(self.ids, slots, self.slot))
+        for position, sketch in enumerate(self.sketches):
+            if (sketch is None) == (position in held) or not (
+                sketch is None or isinstance(sketch, LatencySketch)
+            ):
+                raise ValidationError.for_field(
+                    "sketches",
+                    "a LatencySketch at each position holding a slot index, "
+                    "None elsewhere",
+                    sketch,
                 )
         _check_dropped(self.dropped)
 
