@@ -371,7 +371,9 @@ class TestPeople:
             )
 
     def test_roles_must_be_assignments(self):
-        with pytest.raises(ValidationError, match=r"'roles' must be RoleAssignment"):
+        with pytest.raises(
+            ValidationError, match=r"'roles' must be a sequence of RoleAssignment"
+        ):
             Incident(id="x", title="t", severity=Severity.P3, roles=("ana",))  # type: ignore[arg-type]
 
     def test_check_roles_sees_the_commander_mitigating_on_p1(self):

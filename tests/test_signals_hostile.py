@@ -151,8 +151,9 @@ def sketch_data(values=(0.1, 0.2, 3.0)):
 
 def refused(data, cls=None):
     with pytest.raises(ValidationError) as info:
-        serialization.from_dict(data, cls or LatencySketch)
+        serialization.from_dict({"schema_version": 1, **data}, cls or LatencySketch)
     assert "unknown error" not in str(info.value)
+    assert "unexpected " not in str(info.value)
     return str(info.value)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -20,6 +20,7 @@ from .errors import ValidationError
 
 __all__ = [
     "Validator",
+    "as_tuple",
     "check_at_least_two",
     "check_bool",
     "check_fraction",
@@ -32,6 +33,7 @@ __all__ = [
     "optional",
     "optional_text",
     "text",
+    "tuple_of",
 ]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -165,3 +167,30 @@ def check_non_negative(
         raise ValidationError.for_field(
             _name(attribute), "a finite, non-negative number", value
         )
+
+
+def as_tuple(value: object) -> object:
+    """Turn a non-text, non-mapping iterable into a tuple; leave the rest alone."""
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, (str, bytes, bytearray, Mapping)) or not isinstance(
+        value, Iterable
+    ):
+        return value  # the validator refuses it, naming the field
+    return tuple(value)
+
+
+def tuple_of(
+    check: Callable[[object], bool], expected: str
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Require a tuple whose every item passes *check*."""
+
+    def validate(
+        _instance: object, attribute: attrs.Attribute[Any], value: object
+    ) -> None:
+        if not isinstance(value, tuple) or not all(check(item) for item in value):
+            raise ValidationError.for_field(
+                attribute.alias or attribute.name, expected, value
+            )
+
+    return validate

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -43,7 +44,7 @@ from ._lifecycle import (
     next_status,
 )
 from ._time import check_aware, ensure_utc, to_utc_optional
-from ._validators import instance_of, optional_text, text
+from ._validators import as_tuple, instance_of, optional_text, text, tuple_of
 from .errors import (
     InvalidTransition,
     RoleConflict,
@@ -114,14 +115,12 @@ def _freeze_labels(value: Mapping[str, str]) -> Mapping[str, str]:
 
 
 def _roles(values: Iterable[RoleAssignment]) -> tuple[RoleAssignment, ...]:
-    if isinstance(values, (str, bytes, Mapping)):
-        raise ValidationError.for_field("roles", "a sequence of RoleAssignment", values)
-    try:
-        return tuple(values)
-    except TypeError:
-        raise ValidationError.for_field(
-            "roles", "a sequence of RoleAssignment", values
-        ) from None
+    # Typed for callers; anything but an iterable is left to the validator.
+    return typing.cast("tuple[RoleAssignment, ...]", as_tuple(values))
+
+
+def _is_assignment(value: object) -> bool:
+    return isinstance(value, RoleAssignment)
 
 
 def _as_role(value: Role | str) -> Role:
@@ -196,7 +195,11 @@ class Incident:
     labels: Mapping[str, str] = attrs.field(
         factory=dict, converter=_freeze_labels, validator=_labels
     )
-    roles: tuple[RoleAssignment, ...] = attrs.field(default=(), converter=_roles)
+    roles: tuple[RoleAssignment, ...] = attrs.field(
+        default=(),
+        converter=_roles,
+        validator=tuple_of(_is_assignment, "a sequence of RoleAssignment values"),
+    )
     timeline: Timeline = attrs.field(
         factory=Timeline,
         validator=instance_of(Timeline, "a Timeline"),

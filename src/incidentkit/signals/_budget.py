@@ -10,6 +10,7 @@ import attrs
 
 from incidentkit._time import ensure_utc
 from incidentkit._validators import (
+    as_tuple,
     check_fraction,
     check_positive,
     check_positive_timedelta,
@@ -17,7 +18,6 @@ from incidentkit._validators import (
 from incidentkit.errors import ValidationError
 from incidentkit.findings import Finding, Level
 
-from ._checks import as_tuple
 from ._decision import Decision, Urgency, WindowValue, format_duration
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
 from ._windows import RollingCounts, WindowCounts

@@ -10,8 +10,7 @@ import attrs
 
 from incidentkit._frozen import freeze
 from incidentkit._time import check_aware, format_duration, format_instant, to_utc
-
-from ._checks import as_tuple, tuple_of
+from incidentkit._validators import as_tuple, tuple_of
 
 
 # format_duration lives in incidentkit._time now; it stays importable from here

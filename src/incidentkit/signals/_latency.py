@@ -9,12 +9,13 @@ import attrs
 
 from incidentkit._time import ensure_utc
 from incidentkit._validators import (
+    as_tuple,
     check_fraction,
     check_positive_int,
     check_positive_timedelta,
+    tuple_of,
 )
 
-from ._checks import as_tuple, tuple_of
 from ._decision import Decision, Urgency, WindowValue, format_duration
 from ._sketch import DEFAULT_RELATIVE_ACCURACY, Quantile, check_accuracy
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
