@@ -277,10 +277,12 @@ class TestErrors:
         } == set(self.problems(data))
 
     def test_the_message_lists_each_problem_on_its_own_line(self):
+        data = self.data()
+        data["title"] = 5
+        del data["severity"]
+
         with pytest.raises(ValidationError) as info:
-            serialization.from_dict(
-                {"schema_version": 1, "id": "x", "title": 5}, Incident
-            )
+            serialization.from_dict(data, Incident)
 
         assert (
             "2 problems in Incident:\n"

@@ -7,6 +7,9 @@ registers is honoured), then the class itself (so its validators still run), and
 on any failure at all hands the value to the detailed cattrs hook, which raises
 the error with its JSON path.  It is installed as a hook factory, so cattrs
 builds it lazily and builds it again whenever a hook is registered later.
+
+Documents of the core model carry every field (the writer writes them all), so
+a missing key is reported, never filled in from a default.
 """
 
 from __future__ import annotations
@@ -16,14 +19,96 @@ from typing import Any
 
 import attrs
 import cattrs
+from cattrs.errors import AttributeValidationNote, ClassValidationError
 from cattrs.gen import make_dict_structure_fn
 
-from ._shape import shape
+from ._shape import ShapeError, shape
+from .errors import ValidationError
 
 
-__all__ = ["install"]
+__all__ = ["build", "install", "with_every_rule"]
 
 Hook = Callable[[Any, Any], Any]
+_CONVERTER_CLASS: Any = getattr(attrs, "Converter", ())
+
+
+def _noted(exc: Exception, field: attrs.Attribute[Any]) -> Exception:
+    exc.__notes__ = [
+        *getattr(exc, "__notes__", []),
+        AttributeValidationNote(f"Structuring {field.name}", field.name, field.type),
+    ]
+    return exc
+
+
+def rule_problems(
+    converter: cattrs.Converter, cls: type, value: dict[str, Any]
+) -> list[Exception]:
+    """
+    Check every field of *value* against *cls*'s own field rules, one by one.
+
+    A class stops at the first rule that fails; a report should list them all.
+    Rules that need the whole instance (cross-field rules) are skipped here.
+    """
+    problems: list[Exception] = []
+    for field in attrs.fields(cls):
+        if not field.init or field.validator is None or field.name not in value:
+            continue
+        try:
+            item = converter.get_structure_hook(field.type)(
+                value[field.name], field.type
+            )
+            if field.converter is not None and not isinstance(
+                field.converter, _CONVERTER_CLASS
+            ):
+                item = field.converter(item)
+            field.validator(None, field, item)
+        except ValidationError as exc:
+            if not isinstance(exc, ShapeError):
+                problems.append(_noted(exc, field))
+        except Exception:  # noqa: BLE001, S112 - a rule that needs the instance
+            continue
+    return problems
+
+
+def with_every_rule(
+    converter: cattrs.Converter, cls: type, slow: Hook, *, every_key: bool = False
+) -> Hook:
+    """
+    Wrap *slow* so a refusal lists every broken field rule and missing key.
+
+    With *every_key*, a key missing from the document is an error even where
+    the class has a default.
+    """
+    # cattrs itself reports the missing keys of fields without a default.
+    required = [
+        f for f in attrs.fields(cls) if f.init and f.default is not attrs.NOTHING
+    ]
+    if not every_key:
+        required = []
+
+    def structure(value: Any, _: Any) -> Any:
+        problems: list[Exception] = [
+            _noted(KeyError(field.name), field)
+            for field in required
+            if field.name not in value
+        ]
+        try:
+            result = slow(value, cls)
+        except ClassValidationError as exc:
+            problems.extend(exc.exceptions)
+        except ValidationError as exc:
+            if isinstance(exc, ShapeError):
+                raise
+            rules = rule_problems(converter, cls, value)
+            if not problems and not rules:
+                raise  # a cross-field rule alone (milestone order): keep its type
+            problems.extend(rules or [exc])
+        else:
+            if not problems:
+                return result
+        raise ClassValidationError(f"While structuring {cls.__name__}", problems, cls)
+
+    return structure
 
 
 def build(
@@ -35,8 +120,8 @@ def build(
     """
     Return a hook that structures *cls* from a dict through *converter*'s hooks.
 
-    Fields missing from the input are left to the class defaults; anything that
-    fails (an unknown key, a bad value, a validator) goes to *slow*.  With a
+    Every field must be present; anything wrong (a missing or unknown key, a bad
+    value, a broken rule) goes to *slow*, wrapped by `with_every_rule`.  With a
     *tag* (``("kind", "note")``), documents carry that key and value too, and
     *slow* is given the document without it.
     """
@@ -49,20 +134,18 @@ def build(
     names = frozenset(name for name, _, _ in fields)
     if tag is not None:
         names |= {tag[0]}
+    detailed = with_every_rule(converter, cls, slow, every_key=True)
 
     def structure(value: Any, _: Any) -> Any:
         if (
             type(value) is dict
-            and value.keys() <= names
-            and (tag is None or value.get(tag[0]) == tag[1])
+            and value.keys() == names
+            and (tag is None or value[tag[0]] == tag[1])
         ):
             try:
-                kwargs = {
-                    name: hook(value[name], kind)
-                    for name, hook, kind in fields
-                    if name in value
-                }
-                return cls(**kwargs)
+                return cls(
+                    **{name: hook(value[name], kind) for name, hook, kind in fields}
+                )
             except Exception:  # noqa: BLE001, S110 - the detailed path explains it
                 pass
         if not isinstance(value, dict):
@@ -70,8 +153,8 @@ def build(
         if tag is not None:
             if value.get(tag[0]) != tag[1]:
                 raise shape(f"an object whose {tag[0]!r} is {tag[1]!r}", value)
-            return slow({k: v for k, v in value.items() if k != tag[0]}, cls)
-        return slow(value, cls)
+            return detailed({k: v for k, v in value.items() if k != tag[0]}, cls)
+        return detailed(value, cls)
 
     return structure
 

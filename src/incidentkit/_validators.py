@@ -32,8 +32,10 @@ __all__ = [
     "instance_of",
     "optional",
     "optional_text",
+    "require_text",
     "text",
     "tuple_of",
+    "writable",
 ]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -93,10 +95,31 @@ def check_bool(
         raise ValidationError.for_field(_name(attribute), "True or False", value)
 
 
+def writable(value: str) -> bool:
+    """Whether *value* can be written as UTF-8 (no lone surrogates in it)."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def require_text(value: object, field: str) -> str:
+    """Return *value* if it is writable text with something besides white space."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError.for_field(field, "a non-empty string", value)
+    if not writable(value):
+        raise ValidationError.for_field(
+            field, "text without lone surrogates (not writable as UTF-8)", value
+        )
+    return value
+
+
 def text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Require a string with something other than white space in it."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError.for_field(_name(attribute), "a non-empty string", value)
+    require_text(value, _name(attribute))
 
 
 optional_text: Validator = optional(text)

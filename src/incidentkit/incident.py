@@ -44,7 +44,15 @@ from ._lifecycle import (
     next_status,
 )
 from ._time import check_aware, ensure_utc, to_utc_optional
-from ._validators import as_tuple, instance_of, optional_text, text, tuple_of
+from ._validators import (
+    as_tuple,
+    instance_of,
+    optional_text,
+    require_text,
+    text,
+    tuple_of,
+    writable,
+)
 from .errors import (
     InvalidTransition,
     RoleConflict,
@@ -100,7 +108,9 @@ def _labels(
     value: Any,
 ) -> None:
     for key, item in value.items():
-        if not isinstance(key, str) or not isinstance(item, str):
+        if not (isinstance(key, str) and isinstance(item, str)) or not (
+            writable(key) and writable(item)
+        ):
             raise ValidationError.for_field(
                 attribute.name, "a mapping of strings to strings", {key: item}
             )
@@ -136,18 +146,8 @@ def _as_role(value: Role | str) -> Role:
     )
 
 
-def _required_text(value: object, field: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError.for_field(field, "a non-empty string", value)
-    return value
-
-
 def _optional_text(value: object, field: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError.for_field(field, "a non-empty string or None", value)
-    return value
+    return None if value is None else require_text(value, field)
 
 
 @attrs.frozen(kw_only=True)
@@ -279,9 +279,9 @@ class Incident:
             at if detected_at is None else ensure_utc(detected_at, field="detected_at")
         )
         severity = Severity.parse(severity)
-        title = _required_text(title, "title")
-        declared_by = _required_text(declared_by, "declared_by")
-        lead = _required_text(
+        title = require_text(title, "title")
+        declared_by = require_text(declared_by, "declared_by")
+        lead = require_text(
             declared_by if commander is None else commander, "commander"
         )
         events: list[TimelineEvent] = [
@@ -404,7 +404,7 @@ class Incident:
             RoleConflict: If somebody holds the role already (use `hand_off`).
         """
         role = _as_role(role)
-        person = _required_text(person, "person")
+        person = require_text(person, "person")
         at = self._check_open("assign a role on", at)
         current = self.holder(role)
         if current is not None:
@@ -436,7 +436,7 @@ class Incident:
             ValidationError: If nobody holds the role, or *to* holds it already.
         """
         role = _as_role(role)
-        to = _required_text(to, "to")
+        to = require_text(to, "to")
         at = self._check_open("hand off a role on", at)
         self._check_role_time(role, at)
         current = self.holder(role)
@@ -646,7 +646,7 @@ class Incident:
             at=at,
             by=by,
             audience=audience,
-            text=_required_text(text, "text"),
+            text=require_text(text, "text"),
             next_update_at=next_update_at,
         )
         if event.next_update_at is not None and event.next_update_at <= event.at:
@@ -673,7 +673,7 @@ class Incident:
         Returns:
             The new incident.
         """
-        return self._appended(Note(at=at, by=by, text=_required_text(text, "text")))
+        return self._appended(Note(at=at, by=by, text=require_text(text, "text")))
 
     def record_mitigation(
         self, action: str, *, at: dt.datetime, by: str | None = None
@@ -692,7 +692,7 @@ class Incident:
             The new incident.
         """
         at = self._check_open("record a mitigation on", at)
-        action = _required_text(action, "action")
+        action = require_text(action, "action")
         return self._appended(MitigationApplied(at=at, by=by, action=action))
 
     # -- lifecycle ----------------------------------------------------------------
@@ -849,7 +849,7 @@ class Incident:
         status = next_status(self.status, move)
         if effect.text is not None:
             if effect.text_required:
-                text = _required_text(text, effect.text)
+                text = require_text(text, effect.text)
             else:
                 text = _optional_text(text, effect.text)
         self._check_not_before_last_move(at)

@@ -54,6 +54,7 @@ from cattrs.errors import (
 )
 from cattrs.fns import identity
 
+from ._fastpath import with_every_rule
 from ._frozen import FrozenMap
 from ._shape import ShapeError, shape
 from ._time import UTC, format_instant, parse_instant
@@ -318,7 +319,7 @@ def _object_structurer(converter: cattrs.Converter, cls: Any) -> Callable[..., A
 def _attrs_structurer(converter: cattrs.Converter, cls: type) -> Callable[..., Any]:
     from cattrs.gen import make_dict_structure_fn  # noqa: PLC0415
 
-    base: Callable[..., Any] = make_dict_structure_fn(cls, converter)
+    base = with_every_rule(converter, cls, make_dict_structure_fn(cls, converter))
 
     def structure(value: object, _: object) -> Any:
         if not isinstance(value, dict):
@@ -449,9 +450,10 @@ def _leaves(
         for inner in without:
             _leaves(inner, path, out)
         return
-    if isinstance(exc, ValidationError) and exc.field and exc.field.isidentifier():
+    field = exc.field if isinstance(exc, ValidationError) else None
+    if field and field.isidentifier() and not path.endswith(f".{field}"):
         # A model's own rule, raised by its constructor: the field is a key.
-        path = f"{path}.{exc.field}"
+        path = f"{path}.{field}"
     out.append((path, exc))
 
 
