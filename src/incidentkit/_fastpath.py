@@ -70,6 +70,13 @@ def rule_problems(
     return problems
 
 
+def _is_field_problem(exc: Exception) -> bool:
+    notes = getattr(exc, "__notes__", [])
+    return not isinstance(exc, ValidationError) or any(
+        isinstance(note, AttributeValidationNote) for note in notes
+    )
+
+
 def with_every_rule(
     converter: cattrs.Converter, cls: type, slow: Hook, *, every_key: bool = False
 ) -> Hook:
@@ -95,14 +102,17 @@ def with_every_rule(
         try:
             result = slow(value, cls)
         except ClassValidationError as exc:
-            problems.extend(exc.exceptions)
+            # The constructor's own refusal comes without a field note (cattrs
+            # wraps it or not, by version): list every rule broken instead.
+            fields = [e for e in exc.exceptions if _is_field_problem(e)]
+            rule = next((e for e in exc.exceptions if e not in fields), None)
+            problems.extend(fields)
+            if rule is not None:
+                problems.extend(rule_problems(converter, cls, value) or [rule])
         except ValidationError as exc:
             if isinstance(exc, ShapeError):
                 raise
-            rules = rule_problems(converter, cls, value)
-            if not problems and not rules:
-                raise  # a cross-field rule alone (milestone order): keep its type
-            problems.extend(rules or [exc])
+            problems.extend(rule_problems(converter, cls, value) or [exc])
         else:
             if not problems:
                 return result

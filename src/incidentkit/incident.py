@@ -239,7 +239,7 @@ class Incident:
         cls,
         title: str,
         *,
-        severity: Severity,
+        severity: Severity | str,
         at: dt.datetime,
         declared_by: str,
         service: str | None = None,
@@ -258,7 +258,8 @@ class Incident:
 
         Args:
             title: A short human title.
-            severity: The initial severity.
+            severity: The initial severity (a `Severity`, or what
+                `Severity.parse` reads, such as ``"p1"``).
             at: When it is declared (aware).
             declared_by: Who declares it.
             service: The affected service.

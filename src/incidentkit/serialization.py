@@ -56,7 +56,7 @@ from cattrs.fns import identity
 
 from ._fastpath import with_every_rule
 from ._frozen import FrozenMap
-from ._shape import ShapeError, shape
+from ._shape import shape
 from ._time import UTC, format_instant, parse_instant
 from .errors import IncidentKitError, ValidationError
 
@@ -490,9 +490,6 @@ def _raise_structure_error(
         field = path
         expected = getattr(leaf, "expected", None)
         got = getattr(leaf, "got", None)
-    if isinstance(exc, ValidationError) and not isinstance(exc, ShapeError):
-        # A model rule of the document itself (milestone order): keep its type.
-        raise exc
     raise ValidationError(
         message, field=field, expected=expected, got=got, errors=lines
     ) from exc
