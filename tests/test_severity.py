@@ -126,11 +126,11 @@ class TestSeverityInput:
         from incidentkit import Incident
 
         at = dt.datetime(2024, 6, 1, 14, tzinfo=UTC)
-        declared = Incident.declare("t", severity=" p1", at=at, declared_by="ann")  # type: ignore[arg-type]
+        declared = Incident.declare("t", severity=" p1", at=at, declared_by="ann")
 
         assert Severity.P1 is declared.severity
         with pytest.raises(ValidationError, match=r"^'severity' must be a Severity"):
-            Incident.declare("t", severity="1", at=at, declared_by="ann")  # type: ignore[arg-type]
+            Incident.declare("t", severity="1", at=at, declared_by="ann")
 
     def test_the_enum_call_takes_exact_values_only(self):
         assert Severity.P1 is Severity("P1")
