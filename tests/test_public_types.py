@@ -16,6 +16,7 @@ from incidentkit import (
     Incident,
     Role,
     Severity,
+    Timeline,
     serialization,
     when_to_page,
 )
@@ -67,7 +68,7 @@ CLASSES = public_classes()
 WIRE_CLASSES = {
     name: cls
     for name, cls in CLASSES.items()
-    if attrs.has(cls) and cls.__name__ not in NOT_ON_THE_WIRE
+    if (attrs.has(cls) or cls is Timeline) and cls.__name__ not in NOT_ON_THE_WIRE
 }
 
 
@@ -91,6 +92,9 @@ def _collect(value, found):
         if attrs.has(type(item)):
             found.setdefault(type(item), item)
             stack.extend(getattr(item, a.name) for a in attrs.fields(type(item)))
+        elif isinstance(item, Timeline):
+            found.setdefault(Timeline, item)
+            stack.extend(item)
         elif isinstance(item, (list, tuple, frozenset, set)):
             stack.extend(item)
         elif isinstance(item, typing.Mapping):

@@ -188,3 +188,73 @@ class TestEvents:
     )
     def test_describe(self, event, text):
         assert text == event.describe()
+
+
+class TestSharedStorage:
+    """Appending shares storage with the old timeline; values never change."""
+
+    def base(self):
+        start = dt.datetime(2024, 6, 1, 14, 0, tzinfo=dt.timezone.utc)
+        return start, Timeline([Note(at=start, text="a")])
+
+    def test_two_appends_to_one_timeline_branch_apart(self):
+        start, base = self.base()
+        left = base.add(Note(at=start, text="left"))
+        right = base.add(Note(at=start, text="right"))
+
+        assert ["a"] == [e.text for e in base]
+        assert ["a", "left"] == [e.text for e in left]
+        assert ["a", "right"] == [e.text for e in right]
+        assert left != right
+
+    def test_appending_to_a_branch_does_not_reach_its_sibling(self):
+        start, base = self.base()
+        left = base.add(Note(at=start, text="left"))
+        right = base.add(Note(at=start, text="right")).add(Note(at=start, text="r2"))
+        longer = left.add(Note(at=start, text="l2"))
+
+        assert ["a", "left", "l2"] == [e.text for e in longer]
+        assert ["a", "right", "r2"] == [e.text for e in right]
+        assert 2 == len(left) and "left" == left[-1].text
+
+    def test_a_back_dated_event_goes_into_its_place_and_leaves_the_old_alone(self):
+        start, base = self.base()
+        later = base.add(Note(at=start + dt.timedelta(minutes=5), text="b"))
+        earlier = later.add(Note(at=start - dt.timedelta(minutes=5), text="z"))
+
+        assert ["z", "a", "b"] == [e.text for e in earlier]
+        assert ["a", "b"] == [e.text for e in later]
+        assert ["b", "a", "z"] == [e.describe() for e in reversed(earlier)]
+
+    def test_threads_appending_to_one_timeline_each_get_their_own(self):
+        import threading
+
+        start, base = self.base()
+        results: dict[int, Timeline] = {}
+        barrier = threading.Barrier(8)
+
+        def work(n):
+            barrier.wait()
+            tl = base
+            for i in range(200):
+                tl = tl.add(Note(at=start, text=f"{n}-{i}"))
+            results[n] = tl
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        for n, tl in results.items():
+            assert ["a", *(f"{n}-{i}" for i in range(200))] == [e.text for e in tl]
+
+    def test_a_timeline_is_frozen_and_pickles(self):
+        import pickle
+
+        _, base = self.base()
+        with pytest.raises(AttributeError):
+            base._size = 0
+
+        assert base == pickle.loads(pickle.dumps(base))
+        assert hash(base) == hash(Timeline(base.events))

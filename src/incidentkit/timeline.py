@@ -21,7 +21,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+import itertools
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import ClassVar, Final, TypeVar, Union, overload
 
 import attrs
@@ -357,35 +359,74 @@ def _index(events: Iterable[TimelineEvent]) -> dict[type, TimelineEvent]:
     return last
 
 
-@attrs.frozen
-class Timeline:
+# Appending at the end extends a list that timelines share; the lock makes the
+# "is anybody past me?" check and the append one step.
+_APPEND: Final = threading.Lock()
+
+
+class Timeline(Sequence[TimelineEvent]):
     """
     An immutable sequence of events in time order.
 
     Events with equal times keep their insertion order.  Adding an event finds its
-    place by binary search and returns a new timeline; the latest event of each
-    kind is indexed, so `last` does not scan.
+    place by binary search and returns a new timeline; the old one is unchanged.
+    Adding at the end (the usual case) costs the same whatever the length: the
+    new timeline shares storage with the old one, and only the new event is
+    checked.  The latest event of each kind is indexed, so `last` does not scan.
 
-    Attributes:
-        events: The events, sorted by time.
+    Args:
+        events: The events, in any order (they are sorted by time).
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from incidentkit.timeline import Note, Timeline
+        >>> t0 = datetime(2024, 6, 1, 14, 0, tzinfo=timezone.utc)
+        >>> len(Timeline([Note(at=t0, text="a")]).add(Note(at=t0, text="b")))
+        2
     """
 
-    events: tuple[TimelineEvent, ...] = attrs.field(
-        default=(), converter=_sorted_events
-    )
-    _last: dict[type, TimelineEvent] = attrs.field(
-        init=False, eq=False, repr=False, hash=False
-    )
+    __slots__ = ("_buffer", "_events", "_last", "_size")
 
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_last", _index(self.events))
+    _buffer: list[TimelineEvent]
+    _size: int
+    _last: dict[type, TimelineEvent]
+    _events: tuple[TimelineEvent, ...] | None
+
+    def __init__(self, events: Iterable[TimelineEvent] = ()) -> None:
+        items = _sorted_events(events)
+        self._set(list(items), len(items), _index(items), items)
+
+    def _set(
+        self,
+        buffer: list[TimelineEvent],
+        size: int,
+        last: dict[type, TimelineEvent],
+        events: tuple[TimelineEvent, ...] | None,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "_buffer", buffer)
+        setter(self, "_size", size)
+        setter(self, "_last", last)
+        setter(self, "_events", events)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    @property
+    def events(self) -> tuple[TimelineEvent, ...]:
+        """The events, sorted by time."""
+        events = self._events
+        if events is None:
+            events = tuple(self._buffer[: self._size])
+            object.__setattr__(self, "_events", events)
+        return events
 
     def add(self, event: TimelineEvent) -> Timeline:
         """
         Return a new timeline with *event* in its place.
-
-        Costs a binary search and one copy of the event tuple: the events already
-        in the timeline are not checked again.
 
         Args:
             event: The event; after any events at the same instant.
@@ -395,15 +436,23 @@ class Timeline:
         """
         if not isinstance(event, EVENT_TYPES):
             raise ValidationError.for_field("event", "a timeline event", event)
-        events = self.events
-        index = bisect.bisect_right(events, event.at, key=_at)
-        new = object.__new__(Timeline)
-        object.__setattr__(new, "events", (*events[:index], event, *events[index:]))
+        buffer, size = self._buffer, self._size
+        if size and event.at < buffer[size - 1].at:
+            index = bisect.bisect_right(buffer, event.at, hi=size, key=_at)
+            buffer = [*buffer[:index], event, *buffer[index:size]]
+        else:
+            with _APPEND:
+                shared = len(buffer) == size
+                if shared:
+                    buffer.append(event)
+            if not shared:  # somebody added to this history already: branch off
+                buffer = [*buffer[:size], event]
         last = dict(self._last)
         previous = last.get(type(event))
         if previous is None or previous.at <= event.at:
             last[type(event)] = event
-        object.__setattr__(new, "_last", last)
+        new = object.__new__(Timeline)
+        new._set(buffer, size + 1, last, None)
         return new
 
     def of_kind(self, kind: type[E]) -> tuple[E, ...]:
@@ -420,12 +469,12 @@ class Timeline:
             ValidationError: If *kind* is not an event class.
         """
         _check_kind(kind)
-        return tuple(e for e in self.events if isinstance(e, kind))
+        return tuple(e for e in self if isinstance(e, kind))
 
     def first(self, kind: type[E]) -> E | None:
         """Return the earliest event of type *kind*, or ``None``."""
         _check_kind(kind)
-        return next((e for e in self.events if isinstance(e, kind)), None)
+        return next((e for e in self if isinstance(e, kind)), None)
 
     def last(self, kind: type[E]) -> E | None:
         """Return the latest event of type *kind*, or ``None``."""
@@ -435,7 +484,7 @@ class Timeline:
             return found[0]  # type: ignore[return-value]
         if not found:
             return None
-        return next((e for e in reversed(self.events) if isinstance(e, kind)), None)
+        return next((e for e in reversed(self) if isinstance(e, kind)), None)
 
     def between(
         self, start: dt.datetime | None = None, end: dt.datetime | None = None
@@ -450,21 +499,26 @@ class Timeline:
         Returns:
             A timeline of those events.
         """
+        buffer, size = self._buffer, self._size
         lo = 0
-        hi = len(self.events)
+        hi = size
         if start is not None:
-            lo = bisect.bisect_left(
-                self.events, ensure_utc(start, field="start"), key=_at
-            )
+            start = ensure_utc(start, field="start")
+            lo = bisect.bisect_left(buffer, start, hi=size, key=_at)
         if end is not None:
-            hi = bisect.bisect_left(self.events, ensure_utc(end, field="end"), key=_at)
-        return Timeline(self.events[lo : max(lo, hi)])
+            end = ensure_utc(end, field="end")
+            hi = bisect.bisect_left(buffer, end, hi=size, key=_at)
+        return Timeline(buffer[lo : max(lo, hi)])
 
     def __len__(self) -> int:
-        return len(self.events)
+        return self._size
 
     def __iter__(self) -> Iterator[TimelineEvent]:
-        return iter(self.events)
+        return itertools.islice(self._buffer, self._size)
+
+    def __reversed__(self) -> Iterator[TimelineEvent]:
+        buffer = self._buffer
+        return (buffer[i] for i in range(self._size - 1, -1, -1))
 
     @overload
     def __getitem__(self, index: int) -> TimelineEvent: ...
@@ -474,3 +528,19 @@ class Timeline:
         self, index: int | slice
     ) -> TimelineEvent | tuple[TimelineEvent, ...]:
         return self.events[index]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Timeline):
+            return NotImplemented
+        return self._size == other._size and (
+            self._buffer is other._buffer or self.events == other.events
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.events)
+
+    def __repr__(self) -> str:
+        return f"Timeline(events={self.events!r})"
+
+    def __reduce__(self) -> tuple[type[Timeline], tuple[tuple[TimelineEvent, ...]]]:
+        return (Timeline, (self.events,))
