@@ -247,7 +247,9 @@ class TestSharedStorage:
             thread.join()
 
         for n, tl in results.items():
-            assert ["a", *(f"{n}-{i}" for i in range(200))] == [e.text for e in tl]
+            assert ["a", *(f"{n}-{i}" for i in range(200))] == [
+                e.describe() for e in tl
+            ]
 
     def test_a_timeline_is_frozen_and_pickles(self):
         import pickle
