@@ -20,6 +20,7 @@ from incidentkit import (
     serialization,
     when_to_page,
 )
+from incidentkit.incident import EFFECTS, STATUS_MILESTONES
 from incidentkit.signals import (
     WORKBOOK_BUDGET_RULES,
     GoldenSignals,
@@ -168,6 +169,8 @@ def _core():
         inc,
         inc.check_roles(T0 + 5 * MIN),
         list(DEFAULT_POLICIES.values()),
+        list(EFFECTS.values()),
+        list(STATUS_MILESTONES.values()),
         BusinessHours("Europe/Berlin", weekdays=[0, 2, 4]),
         when_to_page(Severity.P2, T0, hours=BusinessHours("Europe/Berlin")),
     ]

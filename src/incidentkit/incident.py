@@ -37,7 +37,10 @@ from ._invariants import (
 from ._lifecycle import (
     EFFECTS,
     OPEN_STATUSES,
+    STATUS_MILESTONES,
     TRANSITIONS,
+    Effect,
+    Milestones,
     Move,
     Status,
     allowed_moves,
@@ -79,10 +82,14 @@ from .timeline import (
 
 
 __all__ = [
+    "EFFECTS",
     "MILESTONES",
     "OPEN_STATUSES",
+    "STATUS_MILESTONES",
     "TRANSITIONS",
+    "Effect",
     "Incident",
+    "Milestones",
     "Move",
     "Status",
     "allowed_moves",

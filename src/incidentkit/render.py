@@ -19,7 +19,7 @@ def state_diagram() -> str:
     """
     Return the lifecycle as a Mermaid ``stateDiagram-v2``, drawn from the table.
 
-    Every edge of `incidentkit.TRANSITIONS` is one line, so the picture cannot
+    Every edge of `incidentkit.incident.TRANSITIONS` is one line, so the picture cannot
     drift from the rules.
 
     Returns:

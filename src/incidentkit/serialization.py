@@ -143,7 +143,7 @@ def _structure_bool(value: object, _: type) -> bool:
     return value
 
 
-def _read_instant(value: object) -> dt.datetime:
+def _structure_datetime(value: object, _: type) -> dt.datetime:
     if type(value) is str:
         try:
             parsed = _fast_instant(value)
@@ -162,18 +162,6 @@ def _read_instant(value: object) -> dt.datetime:
         raise shape(
             "an aware ISO 8601 datetime within years 1 to 9999", value
         ) from None
-
-
-def _structure_datetime(value: object, _: type) -> dt.datetime:
-    if type(value) is str:
-        try:
-            parsed = _fast_instant(value)
-        except ValueError:
-            pass
-        else:
-            if parsed.tzinfo is UTC:
-                return parsed
-    return _read_instant(value)
 
 
 def _unstructure_optional_datetime(value: dt.datetime | None) -> str | None:
@@ -215,22 +203,19 @@ def _structure_date(value: object, _: type) -> dt.date:
         raise shape("a date such as '2024-06-01'", value) from None
 
 
-def _is_enum(cls: Any) -> bool:
-    return isinstance(cls, type) and issubclass(cls, enum.Enum)
-
-
-def _enum_structurer(cls: type[enum.Enum]) -> Callable[..., enum.Enum]:
-    # Never True for 1: JSON types must match the values' types too.
+@functools.cache
+def _enum_members(cls: type[enum.Enum]) -> tuple[dict[Any, enum.Enum], str]:
+    # Keyed by type and value: JSON true is never the member whose value is 1.
     members = {(type(m.value), m.value): m for m in cls}
-    options = ", ".join(repr(m.value) for m in cls)
+    return members, ", ".join(repr(m.value) for m in cls)
 
-    def structure(value: object, _: object) -> enum.Enum:
-        try:
-            return members[type(value), value]
-        except (KeyError, TypeError):
-            raise shape(f"one of {options}", value) from None
 
-    return structure
+def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    members, options = _enum_members(cls)
+    try:
+        return members[type(value), value]
+    except (KeyError, TypeError):
+        raise shape(f"one of {options}", value) from None
 
 
 # -- containers: arrays are arrays, objects are objects --------------------------------
@@ -390,7 +375,7 @@ def make_converter() -> cattrs.Converter:
     c.register_unstructure_hook(dt.time, dt.time.isoformat)
     c.register_structure_hook(dt.date, _structure_date)
     c.register_unstructure_hook(dt.date, dt.date.isoformat)
-    c.register_structure_hook_factory(_is_enum, _enum_structurer)
+    c.register_structure_hook(enum.Enum, _structure_enum)
     c.register_unstructure_hook_func(_is_frozenset, sorted)
     c.register_unstructure_hook(FrozenMap, dict)
     c.register_structure_hook_factory(

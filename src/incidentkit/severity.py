@@ -55,7 +55,7 @@ class Severity(enum.Enum):
     `is_at_least` or `rank`.
 
     **Reading input.**  One rule, `Severity.parse`, is used wherever a caller
-    hands in a level (`incidentkit.Incident.declare`, `change_severity`,
+    hands in a level (`incidentkit.incident.Incident.declare`, `change_severity`,
     `escalate`, `downgrade`, `when_to_page`): a `Severity`, or the name
     ``"P1"``, ``"P2"`` or ``"P3"`` in any case, after stripping surrounding white
     space.  Numbers and digit strings (``1``, ``"1"``) are refused: "1" means
@@ -385,7 +385,7 @@ class BusinessHours:
     Attributes:
         zone: The IANA time-zone name, spelled exactly as in the time-zone
             database (``"Europe/Berlin"``; case-sensitive, never a file path;
-            see `incidentkit._time.resolve_zone`).
+            see `incidentkit.ensure_utc` for the same rule).
         start: When the working day starts: a `datetime.time` without tzinfo.
         end: When it ends (exclusive), after *start*; also without tzinfo.
         weekdays: The working days, 0 (Monday) to 6 (Sunday), given as any

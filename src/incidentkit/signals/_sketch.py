@@ -173,8 +173,8 @@ class LatencySketch:
     and merged there.  Do not change the settings after creation.
 
     Attributes:
-        relative_accuracy: ``a``, from `MIN_RELATIVE_ACCURACY` (1e-4) to
-            `MAX_RELATIVE_ACCURACY` (0.5); default 1 % (DDSketch, Masson et
+        relative_accuracy: ``a``, from ``MIN_RELATIVE_ACCURACY`` (1e-4) to
+            ``MAX_RELATIVE_ACCURACY`` (0.5); default 1 % (DDSketch, Masson et
             al. 2019).
         max_buckets: The most buckets kept; default 2048 as in ``ddsketch``, at
             most `MAX_BUCKETS_LIMIT` (a class attribute: assign a larger value
