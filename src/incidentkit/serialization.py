@@ -20,7 +20,10 @@ Example:
     >>> text = serialization.dumps(inc)
     >>> serialization.loads(text, Incident) == inc
     True
-    >>> serialization.loads('{"schema_version": 1, "id": "x", "title": 5}', Incident)
+    >>> data = serialization.to_dict(inc)
+    >>> data["title"] = 5
+    >>> del data["severity"]
+    >>> serialization.from_dict(data, Incident)
     Traceback (most recent call last):
     ...
     incidentkit.errors.ValidationError: 2 problems in Incident:
