@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from incidentkit import (
+    BusinessHours,
     Incident,
     Role,
     RoleAssignment,
@@ -15,8 +16,10 @@ from incidentkit import (
     _time,
     ensure_utc,
     parse_instant,
+    when_to_page,
 )
 from incidentkit._time import Clock, format_instant, resolve_zone
+from incidentkit.signals import GoldenSignals, Request, ResourceReading
 from incidentkit.testing import FixedClock
 
 from .strategies import instants
@@ -436,3 +439,51 @@ class TestClocks:
     @given(st.datetimes(timezones=st.just(dt.timezone(dt.timedelta(hours=5)))))
     def test_fixed_clock_normalises_to_utc(self, when):
         assert UTC is FixedClock(when).now().tzinfo
+
+
+LAST = dt.datetime.max.replace(tzinfo=UTC)
+FIRST = dt.datetime.min.replace(tzinfo=UTC)
+
+
+class TestArithmeticAtTheEdges:
+    """Valid instants near years 1 and 9999 that the models add to or subtract from."""
+
+    def test_no_start_of_business_hours_after_the_last_day(self):
+        with pytest.raises(ValidationError) as info:
+            when_to_page(Severity.P2, LAST, hours=BusinessHours())
+
+        assert (
+            "'at' must be a time followed by a start of business hours in UTC "
+            f"within years 1 to 9999 (got {LAST!r})"
+        ) == str(info.value)
+
+    @pytest.mark.parametrize(
+        ("zone", "at"),
+        [("Europe/Berlin", LAST), ("Etc/GMT+12", FIRST)],
+    )
+    def test_business_hours_refuse_a_local_time_beyond_the_calendar(self, zone, at):
+        with pytest.raises(ValidationError) as info:
+            when_to_page(Severity.P2, at, hours=BusinessHours(zone))
+
+        assert (
+            f"'at' must be a time within years 1 to 9999 in {zone} (got {at!r})"
+        ) == str(info.value)
+
+    def test_a_start_before_year_one_in_utc_is_skipped(self):
+        # Monday 0001-01-01 09:00 at UTC+12 is in year 0 in UTC, so before any
+        # *at*: the next start is Tuesday's, 0001-01-01 21:00 UTC.
+        hours = BusinessHours("Etc/GMT-12")
+        at = FIRST + dt.timedelta(hours=1)  # Monday 13:00 local
+
+        assert dt.datetime(1, 1, 1, 21, tzinfo=UTC) == hours.next_start(at)
+
+    @pytest.mark.parametrize("now", [FIRST, FIRST + dt.timedelta(hours=1)])
+    def test_golden_signals_evaluate_near_the_edges(self, now):
+        signals = GoldenSignals(objective=0.999, latency_slo=dt.timedelta(seconds=1))
+        signals.observe(Request(now, dt.timedelta(milliseconds=120)))
+        signals.observe_resource(ResourceReading(now, "disk", 0.5))
+
+        decisions = signals.evaluate(now)
+
+        assert now == decisions.traffic.evaluated_at
+        assert 1 == len(signals.saturation.readings["disk"])

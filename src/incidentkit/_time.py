@@ -456,6 +456,23 @@ def _from_epoch(value: float, *, field: str, unit: EpochUnit | None) -> dt.datet
         ) from None
 
 
+_FIRST_INSTANT: Final[dt.datetime] = dt.datetime.min.replace(tzinfo=UTC)
+_LAST_INSTANT: Final[dt.datetime] = dt.datetime.max.replace(tzinfo=UTC)
+
+
+def shift_clamped(value: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """
+    Return *value* + *delta*, held at the first or last instant datetime holds.
+
+    For the bounds of windows and cut-offs near years 1 and 9999: nothing can
+    be recorded beyond them, so a window reaching past one ends there.
+    """
+    try:
+        return value + delta
+    except OverflowError:
+        return _LAST_INSTANT if delta > dt.timedelta(0) else _FIRST_INSTANT
+
+
 # --- attrs helpers used by the models -------------------------------------------
 
 
