@@ -5,8 +5,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incidentkit import SystemClock, ValidationError, _time, ensure_utc, parse_instant
+from incidentkit import (
+    BusinessHours,
+    Incident,
+    Role,
+    RoleAssignment,
+    Severity,
+    SystemClock,
+    ValidationError,
+    _time,
+    ensure_utc,
+    parse_instant,
+    when_to_page,
+)
 from incidentkit._time import Clock, format_instant, resolve_zone
+from incidentkit.signals import GoldenSignals, Request, ResourceReading
 from incidentkit.testing import FixedClock
 
 from .strategies import instants
@@ -137,6 +150,127 @@ class TestEnsureUtc:
     def test_rejects_non_datetimes(self):
         with pytest.raises(ValidationError, match=r"'when' must be a timezone-aware"):
             ensure_utc("2024-01-01", field="when")  # type: ignore[arg-type]
+
+
+MINUS_5 = dt.timezone(dt.timedelta(hours=-5))
+PLUS_1 = dt.timezone(dt.timedelta(hours=1))
+IN_RANGE = "a time whose UTC instant falls within years 1 to 9999"
+# Each is a valid datetime whose UTC instant lies in year 10000 or year 0.
+BEYOND_THE_CALENDAR = [
+    dt.datetime(9999, 12, 31, 23, tzinfo=MINUS_5),
+    dt.datetime(1, 1, 1, tzinfo=PLUS_1),
+    dt.datetime.max.replace(tzinfo=dt.timezone(dt.timedelta(hours=-14))),
+    dt.datetime.min.replace(tzinfo=dt.timezone(dt.timedelta(hours=14))),
+]
+
+
+class TestCalendarEdges:
+    @pytest.mark.parametrize("value", BEYOND_THE_CALENDAR)
+    def test_ensure_utc_names_the_field_and_the_range(self, value):
+        with pytest.raises(ValidationError) as info:
+            ensure_utc(value, field="at")
+
+        assert f"'at' must be {IN_RANGE} (got {value!r})" == str(info.value)
+        assert ("at", IN_RANGE, value) == (
+            info.value.field,
+            info.value.expected,
+            info.value.got,
+        )
+
+    def test_assumed_zone_can_push_a_naive_time_out_of_range(self):
+        naive = dt.datetime(1, 1, 1)
+
+        with pytest.raises(ValidationError) as info:
+            ensure_utc(naive, field="started_at", assume_tz="Europe/Berlin")
+
+        assert "started_at" == info.value.field
+        assert IN_RANGE == info.value.expected
+
+    @pytest.mark.parametrize(
+        "text", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+01:00"]
+    )
+    def test_parse_instant_names_the_field_and_the_text(self, text):
+        with pytest.raises(ValidationError) as info:
+            parse_instant(text, field="detected_at")
+
+        assert f"'detected_at' must be {IN_RANGE} (got {text!r})" == str(info.value)
+        assert text == info.value.got
+
+    def test_parse_instant_of_a_datetime_names_the_field(self):
+        with pytest.raises(ValidationError, match=r"^'at' must be a time whose UTC"):
+            parse_instant(BEYOND_THE_CALENDAR[0], field="at")
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (
+                "9999-12-31T23:59:59.999999+00:00",
+                dt.datetime.max.replace(tzinfo=UTC),
+            ),
+            (
+                "9999-12-31T18:59:59-05:00",
+                dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+            ),
+            ("0001-01-01T00:00:00-01:00", dt.datetime(1, 1, 1, 1, tzinfo=UTC)),
+        ],
+    )
+    def test_the_last_and_first_instants_still_parse(self, text, expected):
+        assert expected == parse_instant(text)
+
+    @pytest.mark.parametrize("value", BEYOND_THE_CALENDAR)
+    def test_converted_fields_name_the_field(self, value):
+        # The converter is not told the field; the validator is, and says so.
+        with pytest.raises(ValidationError) as info:
+            FixedClock(value)
+
+        assert f"'current' must be {IN_RANGE} (got {value!r})" == str(info.value)
+
+    def test_the_converter_leaves_what_it_cannot_convert_to_the_validator(self):
+        value = BEYOND_THE_CALENDAR[0]
+
+        assert value is _time.to_utc(value)
+        assert value is _time.to_utc_optional(value)
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda at: Incident.declare(
+                "API down", severity=Severity.P1, at=at, declared_by="ana"
+            ),
+            lambda at: _declared().note("later", at=at),
+            lambda at: _declared().acknowledge(at=at),
+            lambda at: _declared().assign("scribe", "raj", at=at),
+            lambda at: _declared().mitigate(at=at),
+            lambda at: _declared().check_roles(now=at),
+            lambda at: RoleAssignment(Role.OPERATIONS_LEAD, "raj", at),
+        ],
+        ids=[
+            "declare",
+            "note",
+            "acknowledge",
+            "assign",
+            "mitigate",
+            "check_roles",
+            "RoleAssignment",
+        ],
+    )
+    def test_the_model_refuses_them_naming_the_parameter(self, call):
+        value = BEYOND_THE_CALENDAR[0]
+
+        with pytest.raises(ValidationError) as info:
+            call(value)
+
+        assert IN_RANGE == info.value.expected
+        assert info.value.field in {"at", "now", "assumed_at"}
+
+
+def _declared() -> Incident:
+    return Incident.declare(
+        "API down",
+        severity=Severity.P1,
+        at=dt.datetime(2024, 6, 1, 14, tzinfo=UTC),
+        declared_by="ana",
+    )
 
 
 BAD_ZONES = [
@@ -305,3 +439,51 @@ class TestClocks:
     @given(st.datetimes(timezones=st.just(dt.timezone(dt.timedelta(hours=5)))))
     def test_fixed_clock_normalises_to_utc(self, when):
         assert UTC is FixedClock(when).now().tzinfo
+
+
+LAST = dt.datetime.max.replace(tzinfo=UTC)
+FIRST = dt.datetime.min.replace(tzinfo=UTC)
+
+
+class TestArithmeticAtTheEdges:
+    """Valid instants near years 1 and 9999 that the models add to or subtract from."""
+
+    def test_no_start_of_business_hours_after_the_last_day(self):
+        with pytest.raises(ValidationError) as info:
+            when_to_page(Severity.P2, LAST, hours=BusinessHours())
+
+        assert (
+            "'at' must be a time followed by a start of business hours in UTC "
+            f"within years 1 to 9999 (got {LAST!r})"
+        ) == str(info.value)
+
+    @pytest.mark.parametrize(
+        ("zone", "at"),
+        [("Europe/Berlin", LAST), ("Etc/GMT+12", FIRST)],
+    )
+    def test_business_hours_refuse_a_local_time_beyond_the_calendar(self, zone, at):
+        with pytest.raises(ValidationError) as info:
+            when_to_page(Severity.P2, at, hours=BusinessHours(zone))
+
+        assert (
+            f"'at' must be a time within years 1 to 9999 in {zone} (got {at!r})"
+        ) == str(info.value)
+
+    def test_a_start_before_year_one_in_utc_is_skipped(self):
+        # Monday 0001-01-01 09:00 at UTC+12 is in year 0 in UTC, so before any
+        # *at*: the next start is Tuesday's, 0001-01-01 21:00 UTC.
+        hours = BusinessHours("Etc/GMT-12")
+        at = FIRST + dt.timedelta(hours=1)  # Monday 13:00 local
+
+        assert dt.datetime(1, 1, 1, 21, tzinfo=UTC) == hours.next_start(at)
+
+    @pytest.mark.parametrize("now", [FIRST, FIRST + dt.timedelta(hours=1)])
+    def test_golden_signals_evaluate_near_the_edges(self, now):
+        signals = GoldenSignals(objective=0.999, latency_slo=dt.timedelta(seconds=1))
+        signals.observe(Request(now, dt.timedelta(milliseconds=120)))
+        signals.observe_resource(ResourceReading(now, "disk", 0.5))
+
+        decisions = signals.evaluate(now)
+
+        assert now == decisions.traffic.evaluated_at
+        assert 1 == len(signals.saturation.readings["disk"])

@@ -47,6 +47,7 @@ _EPOCH_DIVISORS: Final[dict[str, int]] = {
 }
 _EPOCH: Final[dt.datetime] = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _AWARE: Final[str] = "a timezone-aware datetime"
+_IN_RANGE: Final[str] = "a time whose UTC instant falls within years 1 to 9999"
 
 
 @runtime_checkable
@@ -220,8 +221,9 @@ def ensure_utc(
         The same instant, in UTC.
 
     Raises:
-        ValidationError: If *value* is not a datetime, or is naive and no
-            *assume_tz* is given.
+        ValidationError: If *value* is not a datetime, is naive and no
+            *assume_tz* is given, or its UTC instant falls outside years 1 to
+            9999 (``9999-12-31T23:00-05:00`` is in year 10000 in UTC).
 
     Example:
         >>> from datetime import datetime
@@ -244,7 +246,16 @@ def ensure_utc(
         value = value.replace(tzinfo=resolve_zone(assume_tz, field="assume_tz"))
     if value.tzinfo is UTC:
         return value
-    return value.astimezone(UTC)
+    return _astimezone_utc(value, field)
+
+
+def _astimezone_utc(value: dt.datetime, field: str) -> dt.datetime:
+    # Within a day of datetime.min or max, the same instant in UTC may lie in
+    # year 0 or 10000, which datetime cannot hold.
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError.for_field(field, _IN_RANGE, value) from None
 
 
 def parse_instant(
@@ -274,7 +285,8 @@ def parse_instant(
         An aware datetime in UTC.
 
     Raises:
-        ValidationError: If *value* cannot be read as an instant.
+        ValidationError: If *value* cannot be read as an instant, or its UTC
+            instant falls outside years 1 to 9999.
 
     Example:
         >>> from incidentkit import parse_instant
@@ -295,7 +307,13 @@ def parse_instant(
     parsed = _parse_iso(text)
     if parsed is None:
         raise ValidationError.for_field(field, "an ISO 8601 instant", value)
-    return ensure_utc(parsed, field=field, assume_tz=assume_tz)
+    try:
+        return ensure_utc(parsed, field=field, assume_tz=assume_tz)
+    except ValidationError as exc:
+        if exc.expected != _IN_RANGE:
+            raise
+        # Name the text the caller passed, not the datetime read from it.
+        raise ValidationError.for_field(field, _IN_RANGE, value) from None
 
 
 def format_instant(value: dt.datetime) -> str:
@@ -438,11 +456,34 @@ def _from_epoch(value: float, *, field: str, unit: EpochUnit | None) -> dt.datet
         ) from None
 
 
+_FIRST_INSTANT: Final[dt.datetime] = dt.datetime.min.replace(tzinfo=UTC)
+_LAST_INSTANT: Final[dt.datetime] = dt.datetime.max.replace(tzinfo=UTC)
+
+
+def shift_clamped(value: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """
+    Return *value* + *delta*, held at the first or last instant datetime holds.
+
+    For the bounds of windows and cut-offs near years 1 and 9999: nothing can
+    be recorded beyond them, so a window reaching past one ends there.
+    """
+    try:
+        return value + delta
+    except OverflowError:
+        return _LAST_INSTANT if delta > dt.timedelta(0) else _FIRST_INSTANT
+
+
 # --- attrs helpers used by the models -------------------------------------------
 
 
 def to_utc(value: dt.datetime) -> dt.datetime:
-    """Normalise an aware datetime to UTC; leave anything else to the validator."""
+    """
+    Normalise an aware datetime to UTC; leave anything else to the validator.
+
+    A converter is not told the field's name, so a datetime whose UTC instant
+    falls outside years 1 to 9999 is passed through unchanged too, and
+    `check_aware`, which is told it, refuses it naming the field.
+    """
     tzinfo = getattr(value, "tzinfo", None)
     if (
         tzinfo is UTC
@@ -451,7 +492,10 @@ def to_utc(value: dt.datetime) -> dt.datetime:
         or value.utcoffset() is None
     ):
         return value
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return value
 
 
 def to_utc_optional(value: dt.datetime | None) -> dt.datetime | None:
@@ -460,10 +504,16 @@ def to_utc_optional(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def check_aware(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Validate that *value* is an aware datetime (or ``None`` for optional fields)."""
+    """
+    Validate that *value* is an aware datetime (or ``None`` for optional fields).
+
+    An aware datetime not in UTC here is one `to_utc` could not normalise: its
+    UTC instant falls outside years 1 to 9999, and the error says so.
+    """
     if getattr(value, "tzinfo", None) is UTC and isinstance(value, dt.datetime):
         return
     if value is None and attribute.default is None:
         return
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
         raise ValidationError.for_field(attribute.name, _AWARE, value)
+    _astimezone_utc(value, attribute.name)

@@ -428,7 +428,13 @@ class BusinessHours:
         Returns:
             Whether it is a working day and a working time in `zone`.
         """
-        local = ensure_utc(at, field="at").astimezone(resolve_zone(self.zone))
+        at = ensure_utc(at, field="at")
+        try:
+            local = at.astimezone(resolve_zone(self.zone))
+        except OverflowError:  # local time in year 0 or 10000
+            raise ValidationError.for_field(
+                "at", f"a time within years 1 to 9999 in {self.zone}", at
+            ) from None
         return (
             local.weekday() in self.weekdays and self.start <= local.time() < self.end
         )
@@ -445,19 +451,34 @@ class BusinessHours:
         """
         at = ensure_utc(at, field="at")
         zone = resolve_zone(self.zone)
-        day = at.astimezone(zone).date()
-        for offset in range(8):
-            candidate = day + dt.timedelta(days=offset)
-            if candidate.weekday() not in self.weekdays:
-                continue
-            start = dt.datetime.combine(candidate, self.start, tzinfo=zone)
-            # A start inside a spring-forward gap does not exist; PEP 495 reads it
-            # with the offset in force before the jump (fold=0), which lands as
-            # far after the jump as the start was after it.
-            start_utc = start.astimezone(UTC)
-            if start_utc >= at:
-                return start_utc
-        raise AssertionError  # pragma: no cover - weekdays is never empty
+        try:
+            day = at.astimezone(zone).date()
+            for offset in range(8):
+                candidate = day + dt.timedelta(days=offset)
+                if candidate.weekday() not in self.weekdays:
+                    continue
+                start = dt.datetime.combine(candidate, self.start, tzinfo=zone)
+                # A start inside a spring-forward gap does not exist; PEP 495
+                # reads it with the offset in force before the jump (fold=0),
+                # which lands as far after the jump as the start was after it.
+                try:
+                    start_utc = start.astimezone(UTC)
+                except OverflowError:
+                    if start.year == 1:  # before year 1 in UTC: before *at*
+                        continue
+                    raise
+                if start_utc >= at:
+                    return start_utc
+        except OverflowError:  # the next start would be after year 9999
+            pass
+        else:
+            raise AssertionError  # pragma: no cover - weekdays is never empty
+        raise ValidationError.for_field(
+            "at",
+            f"a time followed by a start of business hours in {self.zone} "
+            "within years 1 to 9999",
+            at,
+        )
 
 
 @attrs.frozen

@@ -8,7 +8,7 @@ from typing import Final
 
 import attrs
 
-from incidentkit._time import check_aware, ensure_utc, to_utc
+from incidentkit._time import check_aware, ensure_utc, shift_clamped, to_utc
 from incidentkit._validators import (
     check_at_least_two,
     check_fraction,
@@ -239,7 +239,7 @@ class SaturationEvaluator:
         """
         kept = self.readings.setdefault(reading.resource, [])
         kept.append(reading)
-        cutoff = reading.at - self.policy.trend_window
+        cutoff = shift_clamped(reading.at, -self.policy.trend_window)
         old = 0
         for kept_reading in kept:
             if kept_reading.at >= cutoff:

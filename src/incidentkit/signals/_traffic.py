@@ -8,7 +8,7 @@ from typing import Final
 
 import attrs
 
-from incidentkit._time import ensure_utc
+from incidentkit._time import ensure_utc, shift_clamped
 from incidentkit._validators import (
     as_tuple,
     check_non_negative,
@@ -186,8 +186,13 @@ class TrafficEvaluator:
         seconds = self.policy.slot.total_seconds()
         samples: list[float] = []
         for lookback in self.policy.lookbacks:
-            centre = now - lookback
-            totals = self.history.slot_totals(centre - half, centre + half)
+            try:
+                centre = now - lookback
+            except OverflowError:  # before year 1: nothing was recorded then
+                continue
+            totals = self.history.slot_totals(
+                shift_clamped(centre, -half), shift_clamped(centre, half)
+            )
             samples.extend(t / seconds for t in totals if t is not None)
         return samples
 
