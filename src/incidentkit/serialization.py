@@ -159,12 +159,12 @@ def _structure_datetime(value: object, _: type) -> dt.datetime:
         raise shape("an ISO 8601 datetime string", value)
     try:
         return parse_instant(value)
-    except ValidationError:
-        raise shape("an aware ISO 8601 datetime", value) from None
-    except (OverflowError, ValueError):
-        raise shape(
-            "an aware ISO 8601 datetime within years 1 to 9999", value
-        ) from None
+    except ValidationError as exc:
+        within = "within" in (exc.expected or "")
+        expected = "an aware ISO 8601 datetime" + (
+            " whose UTC instant falls within years 1 to 9999" if within else ""
+        )
+        raise shape(expected, value) from None
 
 
 def _unstructure_optional_datetime(value: dt.datetime | None) -> str | None:
