@@ -16,7 +16,7 @@ from incidentkit._validators import (
     check_positive_timedelta,
 )
 from incidentkit.errors import ValidationError
-from incidentkit.findings import Finding, Level
+from incidentkit.findings import Finding, Level, sort_findings
 
 from ._decision import Decision, Urgency, WindowValue, format_duration
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 _H: Final[dt.timedelta] = dt.timedelta(hours=1)
+_MINUTE: Final[dt.timedelta] = dt.timedelta(minutes=1)
 _Fired = tuple["BurnWindow", WindowCounts, WindowCounts]
 _THIRTY_DAYS: Final[dt.timedelta] = dt.timedelta(days=30)
 
@@ -122,6 +123,17 @@ def _check_windows(
         raise ValidationError.for_field(
             "windows", "a non-empty tuple of BurnWindow", value
         )
+    for window in value:
+        if window.short > window.long:
+            # The ring is sized for the longest long window: a longer short one
+            # could not be measured, and a "confirming" window longer than the
+            # one it confirms makes no sense (the Workbook uses 1/12).
+            raise ValidationError.for_field(
+                "windows",
+                "rules whose short window is at most their long window "
+                f"({window.label} has a short window longer than its long one)",
+                value,
+            )
 
 
 def _check_min_events(_instance: object, _attribute: object, value: int | None) -> None:
@@ -208,21 +220,43 @@ class BurnPolicy:
         """
         return cls(period=period, windows=derive_windows(period, rules))
 
-    def validate(self, objective: float) -> tuple[Finding, ...]:
+    def validate(
+        self, objective: float, *, slot: dt.timedelta = _MINUTE
+    ) -> tuple[Finding, ...]:
         """
-        Report rules that can never fire and where one failure fires a rule.
+        Report broken rules, and where one failure fires a rule.
 
-        A rule can fire only if ``burn_rate * (1 - objective) < 1``; a single bad
-        event trips it unless its long window holds at least
+        Errors:
+
+        - ``burn-rule-never-fires``: ``burn_rate * (1 - objective) >= 1``, an
+          error ratio above 100 % would be needed.
+        - ``burn-rule-spends-whole-budget``: ``burn_rate * long / period > 1``,
+          the rule fires only after more than the whole budget is gone (the
+          Workbook's rules spend 2 %, 5 %, 10 % and 10 %).
+        - ``burn-window-longer-than-period``: a long window longer than the
+          SLO period measures budget that is not the period's.
+        - ``burn-window-shorter-than-slot`` (error when both windows are at
+          most one *slot*): the rolling counts measure whole slots, so both
+          windows read the same slots and the rule is no longer multiwindow.
+
+        Warnings: ``burn-short-window-not-shorter`` (short window as long as
+        the long one) and ``burn-window-shorter-than-slot`` when only the
+        short window is shorter than a slot (it is measured as one slot).
+        A short window longer than the long one is refused when the policy is
+        built.
+
+        Information, ``single-failure-fires``: a single bad event trips a rule
+        unless its long window holds at least
         ``1 / (burn_rate * (1 - objective))`` events (SRE Workbook ch. 5 on
         low-traffic services).
 
         Args:
             objective: The SLO, e.g. 0.999.
+            slot: The slot of the rolling counts the rules are measured on
+                (one minute for `ErrorBudgetEvaluator`'s default counts).
 
         Returns:
-            Findings: errors for impossible rules, warnings for bad windows,
-            information about the single-failure floor.
+            The findings, errors first (`incidentkit.findings.sort_findings`).
 
         Example:
             >>> from incidentkit.signals import BurnPolicy
@@ -236,20 +270,13 @@ class BurnPolicy:
             'burn-rule-never-fires'
         """
         _check_objective(objective)
+        if not isinstance(slot, dt.timedelta) or slot <= dt.timedelta(0):
+            raise ValidationError.for_field("slot", "a positive timedelta", slot)
         budget = 1.0 - objective
         findings: list[Finding] = []
         for window in self.windows:
+            findings.extend(self._window_findings(window, slot))
             threshold = window.burn_rate * budget
-            if window.short >= window.long:
-                findings.append(
-                    Finding(
-                        "burn-short-window-not-shorter",
-                        f"The short window {format_duration(window.short)} should be "
-                        f"shorter than the long one (the Workbook uses 1/12).",
-                        Level.WARNING,
-                        window.label,
-                    )
-                )
             if threshold >= 1.0:
                 findings.append(
                     Finding(
@@ -271,7 +298,63 @@ class BurnPolicy:
                     window.label,
                 )
             )
-        return tuple(findings)
+        return sort_findings(findings)
+
+    def _window_findings(self, window: BurnWindow, slot: dt.timedelta) -> list[Finding]:
+        findings: list[Finding] = []
+        period = format_duration(self.period)
+        long = format_duration(window.long)
+        spent = window.budget_consumed(self.period)
+        if window.long > self.period:
+            findings.append(
+                Finding(
+                    "burn-window-longer-than-period",
+                    f"The long window {long} is longer than the {period} SLO "
+                    "period: it measures budget that is not the period's.",
+                    Level.ERROR,
+                    window.label,
+                )
+            )
+        if spent > 1.0 + 1e-9:
+            findings.append(
+                Finding(
+                    "burn-rule-spends-whole-budget",
+                    f"The {window.label} rule fires only after {spent:.0%} of the "
+                    f"{period} error budget is gone (burn_rate {window.burn_rate:g} "
+                    f"x {long} / {period}); the Workbook's rules spend 2% to 10%.",
+                    Level.ERROR,
+                    window.label,
+                )
+            )
+        if window.short == window.long:
+            findings.append(
+                Finding(
+                    "burn-short-window-not-shorter",
+                    f"The short window {format_duration(window.short)} should be "
+                    f"shorter than the long one (the Workbook uses 1/12).",
+                    Level.WARNING,
+                    window.label,
+                )
+            )
+        if window.short < slot:
+            both = window.long <= slot
+            what = (
+                f"both windows ({long} and {format_duration(window.short)}) read "
+                "the same slot, so the rule is a single window"
+                if both
+                else f"the short window {format_duration(window.short)} is "
+                "measured as one whole slot"
+            )
+            findings.append(
+                Finding(
+                    "burn-window-shorter-than-slot",
+                    f"The counts have {format_duration(slot)} slots and cannot "
+                    f"measure a shorter window: {what}.",
+                    Level.ERROR if both else Level.WARNING,
+                    window.label,
+                )
+            )
+        return findings
 
 
 def _check_objective(objective: object) -> None:
@@ -353,6 +436,15 @@ class ErrorBudgetEvaluator:
         self.counts.add(
             at, good=good, explicit=explicit, implicit=implicit, policy=policy
         )
+
+    def validate(self) -> tuple[Finding, ...]:
+        """
+        Check the burn policy against this objective and these counts' slot.
+
+        Returns:
+            `BurnPolicy.validate` of *objective*, measured on *counts.slot*.
+        """
+        return self.burn.validate(self.objective, slot=self.counts.slot)
 
     @property
     def objective_text(self) -> str:
