@@ -85,3 +85,64 @@ def test_findings_are_sorted_errors_first() -> None:
     broken = BurnWindow(72 * HOUR, 6 * HOUR, 14.4, Urgency.TICKET)
     levels = [f.level for f in BurnPolicy(windows=(good, broken)).validate(0.999)]
     assert levels == [Level.ERROR, Level.INFO, Level.INFO]
+
+
+def test_budget_consumed_counts_failures_against_the_periods_expected_total() -> None:
+    errors = ErrorBudgetEvaluator(0.999)
+    errors.record(T0, good=2900, explicit=100)  # 3,000 requests in the first minute
+    decision = errors.evaluate(T0 + 30 * SECOND)
+    # 3,000 per minute over the 1 covered minute is 129,600,000 requests in 30 days;
+    # the 0.1 % budget is 129,600 bad ones, and 100 are 0.0772 % of it.
+    assert decision.budget_consumed == pytest.approx(100 / 129_600)
+    assert decision.budget_remaining == pytest.approx(1 - 100 / 129_600)
+    assert any(
+        "100 bad of an expected 129600000 requests" in reason
+        for reason in decision.reasons
+    )
+
+
+def test_a_fifteen_minute_partial_outage_in_two_hours_spends_an_eighth() -> None:
+    errors = ErrorBudgetEvaluator(0.999)
+    for minute in range(120):  # two hours at 100 req/s...
+        bad = 2160 if 60 <= minute < 75 else 0  # ...36 % failing for 15 minutes
+        errors.record(T0 + minute * MINUTE, good=6000 - bad, explicit=bad)
+    decision = errors.evaluate(T0 + 119 * MINUTE)
+    # 15 x 2,160 = 32,400 bad; 100 req/s x 30 days = 259,200,000 expected
+    # requests, a budget of 259,200 bad: 12.5 % spent.
+    assert decision.budget_consumed == pytest.approx(0.125)
+    assert decision.budget_remaining == pytest.approx(0.875)
+    assert "12.5% of the error budget consumed" in decision.explain()
+
+
+def _three_days_then_outage(minutes: int) -> ErrorBudgetEvaluator:
+    errors = ErrorBudgetEvaluator(0.999)
+    for minute in range(3 * 24 * 60, 0, -1):  # three days at 100 req/s
+        errors.record(T0 - minute * MINUTE, good=6000)
+    for minute in range(minutes):  # then every request fails
+        errors.record(T0 + minute * MINUTE, explicit=6000)
+    return errors
+
+
+def test_time_to_exhaustion_uses_the_fastest_burn_and_the_remaining_budget() -> None:
+    errors = _three_days_then_outage(10)
+    decision = errors.evaluate(T0 + 9 * MINUTE + 30 * SECOND)
+    assert decision.rule == "page 14.4x over 1h and 5m"
+    # 60,000 of a 259,200 budget are gone: 76.85 % remains.  The 5 minutes
+    # burn at 1000x, which spends a whole budget in 30 d / 1000 = 43.2 min,
+    # so the rest lasts 0.7685 x 43.2 min = 1992 s.
+    assert decision.budget_consumed == pytest.approx(60_000 / 259_200)
+    assert decision.budget_remaining == pytest.approx(199_200 / 259_200)
+    assert decision.time_to_exhaustion == timedelta(seconds=1992)
+    assert "exhausted in 33m12s at this rate" in decision.explain()
+    assert any("76.9% of the 30d error budget remains" in r for r in decision.reasons)
+
+
+def test_budget_spent_more_than_three_days_ago_still_counts_in_the_period() -> None:
+    errors = ErrorBudgetEvaluator(0.999)
+    errors.record(T0, good=5000, explicit=1000)
+    for minute in range(1, 5 * 24 * 60):  # five days at 100 req/s
+        errors.record(T0 + minute * MINUTE, good=6000)
+    decision = errors.evaluate(T0 + 5 * 24 * HOUR - MINUTE)
+    # The 1,000 failures left the 3-day ring but not the 30-day period:
+    # 100 req/s x 30 d is a budget of 259,200 bad.
+    assert decision.budget_consumed == pytest.approx(1000 / 259_200)

@@ -20,7 +20,7 @@ from incidentkit.findings import Finding, Level, sort_findings
 
 from ._decision import Decision, Urgency, WindowValue, format_duration
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
-from ._windows import RollingCounts, WindowCounts
+from ._windows import RollingCounts, WindowCounts, slot_index
 
 
 __all__ = [
@@ -374,6 +374,50 @@ def _counts_for(self: ErrorBudgetEvaluator) -> RollingCounts:
     return RollingCounts(slot=slot, slots=-(-longest // slot))
 
 
+def _period_counts_for(self: ErrorBudgetEvaluator) -> RollingCounts:
+    return RollingCounts(slot=_H, slots=max(1, -(-self.burn.period // _H)))
+
+
+def _check_counts(
+    instance: ErrorBudgetEvaluator, _attribute: object, value: RollingCounts
+) -> None:
+    longest = max(w.long for w in instance.burn.windows)
+    if not isinstance(value, RollingCounts) or value.horizon < longest:
+        raise ValidationError.for_field(
+            "counts",
+            f"RollingCounts whose horizon covers the longest window "
+            f"({format_duration(longest)})",
+            value,
+        )
+
+
+def _check_period_counts(
+    instance: ErrorBudgetEvaluator, _attribute: object, value: RollingCounts
+) -> None:
+    period = instance.burn.period
+    if not isinstance(value, RollingCounts) or value.horizon < period:
+        raise ValidationError.for_field(
+            "period_counts",
+            "RollingCounts whose horizon covers the period "
+            f"({format_duration(period)})",
+            value,
+        )
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.3g}%"
+
+
+@attrs.frozen
+class _Budget:
+    """The period's budget: spent, left, and the sentence saying how."""
+
+    consumed: float
+    remaining: float
+    value: WindowValue
+    reason: str
+
+
 @attrs.define
 class ErrorBudgetEvaluator:
     """
@@ -409,10 +453,14 @@ class ErrorBudgetEvaluator:
     alerting: AlertPolicy = attrs.field(factory=AlertPolicy)
     name: str = "errors"
     counts: RollingCounts = attrs.field(
-        default=attrs.Factory(_counts_for, takes_self=True)
+        default=attrs.Factory(_counts_for, takes_self=True), validator=_check_counts
     )
     tracker: AlertTracker = attrs.field(default=OWN_TRACKER)
     urgency: Urgency | None = None
+    period_counts: RollingCounts = attrs.field(
+        default=attrs.Factory(_period_counts_for, takes_self=True),
+        validator=_check_period_counts,
+    )
 
     def record(
         self,
@@ -434,6 +482,9 @@ class ErrorBudgetEvaluator:
             policy: Policy failures (too slow).
         """
         self.counts.add(
+            at, good=good, explicit=explicit, implicit=implicit, policy=policy
+        )
+        self.period_counts.add(
             at, good=good, explicit=explicit, implicit=implicit, policy=policy
         )
 
@@ -472,8 +523,10 @@ class ErrorBudgetEvaluator:
         state = self.tracker.update(condition, now)
         if not state.is_alerting:
             self.urgency = None
-        deciding = self._deciding(fired)
-        burn = _burn(self.counts.counts(now, deciding.long), budget)
+        spent = self._budget(now, budget)
+        tte, tte_reason = self._exhaustion(now, budget, fired, spent)
+        extra = () if spent is None else (spent.value,)
+        more = tuple(r for r in (spent and spent.reason, tte_reason) if r)
         return Decision(
             signal=self.name,
             state=state,
@@ -482,11 +535,93 @@ class ErrorBudgetEvaluator:
             urgency=self.urgency,
             objective=self.objective_text,
             rule=fired[0][0].label if fired else None,
-            windows=values,
+            windows=values + extra,
             thresholds={w.label: w.burn_rate for w in self.burn.windows},
-            budget_consumed=burn * (deciding.long / self.burn.period),
-            time_to_exhaustion=self.burn.period / burn if burn > 0 else None,
-            reasons=reasons,
+            budget_consumed=None if spent is None else spent.consumed,
+            budget_remaining=None if spent is None else spent.remaining,
+            time_to_exhaustion=tte,
+            reasons=reasons + more,
+        )
+
+    def _budget(self, now: dt.datetime, budget: float) -> _Budget | None:
+        """
+        The period's budget spent so far, projected from the covered time.
+
+        ``consumed = bad / (budget * expected)`` with
+        ``expected = total / covered * period``: the failures of the period
+        counted against the requests the period is expected to hold at the rate
+        observed so far.  *bad* and *total* come from *period_counts* (hourly
+        slots over the period); *covered* is the time from the first minute
+        with data to the end of the current minute (from *counts*), at most the
+        period.  With the whole period covered this is Sloth's
+        ``1 - period_error_budget_remaining``: the period's error ratio over
+        the budget.
+        """
+        first = self.counts.first
+        end = slot_index(now, self.counts.slot)
+        if first is None or first > end:
+            return None
+        period = self.burn.period
+        covered = min(period, (end - first + 1) * self.counts.slot)
+        window = self.period_counts.counts(now, period)
+        bad, total = window.bad, window.total
+        consumed = 0.0 if total <= 0 else bad * (covered / period) / (budget * total)
+        remaining = 1.0 - consumed
+        expected = total * (period / covered)
+        rate = total / covered.total_seconds()
+        p = format_duration(period)
+        reason = (
+            f"{_percent(remaining)} of the {p} error budget remains "
+            f"({_percent(consumed)} spent): {bad:g} bad of an expected "
+            f"{expected:.0f} requests ({rate:.4g} req/s over the "
+            f"{format_duration(covered)} covered, x {p}), of which the "
+            f"{_percent(budget)} budget allows {budget * expected:.0f}"
+        )
+        ratio = window.error_ratio
+        value = WindowValue(
+            label=p,
+            window=period,
+            value=ratio,
+            events=total,
+            coverage=covered / period,
+            burn_rate=None if ratio is None else ratio / budget,
+        )
+        return _Budget(consumed, remaining, value, reason)
+
+    def _exhaustion(
+        self,
+        now: dt.datetime,
+        budget: float,
+        fired: list[_Fired],
+        spent: _Budget | None,
+    ) -> tuple[dt.timedelta | None, str | None]:
+        """
+        When the remaining budget runs out at the fastest current burn.
+
+        The burn is the firing rule's short window's, else the shortest
+        window's; ``time = max(remaining, 0) * period / burn`` (at burn *b* a
+        whole budget lasts ``period / b``: 43 min at 1000x of 30 days).
+        """
+        if spent is None:
+            return None, None
+        if fired:
+            short = fired[0][2]
+        else:
+            shortest = min(w.short for w in self.burn.windows)
+            short = self.counts.counts(now, shortest)
+        burn = _burn(short, budget)
+        if burn <= 0:
+            return None, None
+        left = max(spent.remaining, 0.0)
+        seconds = round(left * self.burn.period.total_seconds() / burn)
+        tte = dt.timedelta(seconds=seconds)
+        p = format_duration(self.burn.period)
+        if left <= 0:
+            return tte, f"the {p} error budget is exhausted"
+        return tte, (
+            f"the fastest burn, {burn:.1f}x over {format_duration(short.window)}, "
+            f"spends the remaining {_percent(left)} in {_percent(left)} x {p} / "
+            f"{burn:.1f}"
         )
 
     def _measure(
@@ -555,11 +690,6 @@ class ErrorBudgetEvaluator:
             "below every rule"
         )
         return Condition.CLEAR, (reason,)
-
-    def _deciding(self, fired: list[_Fired]) -> BurnWindow:
-        if fired:
-            return fired[0][0]
-        return max(self.burn.windows, key=lambda w: w.long)
 
 
 def _burn(counts: WindowCounts, budget: float) -> float:

@@ -113,14 +113,16 @@ class Decision:
         rule: The rule that fired, if any.
         windows: The measured values.
         thresholds: The thresholds they were compared with, by name.
-        budget_consumed: Share of the period's error budget the deciding window
-            consumed, for error budgets.
+        budget_consumed: Share of the period's error budget spent so far, for
+            error budgets.
         time_to_exhaustion: When the budget or resource runs out at the current
             rate, if it is being consumed.
         headroom: Traffic multiple the most constrained resource can take
             before reaching its target utilisation.
         accuracy: Relative accuracy of the quantiles used, if any.
         reasons: Human sentences, most important first.
+        budget_remaining: Share of the period's error budget left
+            (``1 - budget_consumed``; negative when overspent), for error budgets.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -161,6 +163,7 @@ class Decision:
         converter=as_tuple,
         validator=tuple_of(lambda item: isinstance(item, str), "a tuple of strings"),
     )
+    budget_remaining: float | None = None
 
     @property
     def changed(self) -> bool:
