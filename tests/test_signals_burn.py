@@ -8,7 +8,13 @@ import pytest
 
 from incidentkit.errors import ValidationError
 from incidentkit.findings import Level
-from incidentkit.signals import BurnPolicy, BurnWindow, ErrorBudgetEvaluator, Urgency
+from incidentkit.signals import (
+    BurnPolicy,
+    BurnWindow,
+    ErrorBudgetEvaluator,
+    Notifier,
+    Urgency,
+)
 
 
 T0 = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -146,3 +152,52 @@ def test_budget_spent_more_than_three_days_ago_still_counts_in_the_period() -> N
     # The 1,000 failures left the 3-day ring but not the 30-day period:
     # 100 req/s x 30 d is a budget of 259,200 bad.
     assert decision.budget_consumed == pytest.approx(1000 / 259_200)
+
+
+def test_a_page_resolves_on_its_own_rules_and_the_ticket_stays_open() -> None:
+    errors = ErrorBudgetEvaluator(0.999)
+    start = T0 - timedelta(days=3)
+    for minute in range(3 * 24 * 60):  # three days at 100 req/s
+        errors.record(start + minute * MINUTE, good=6000)
+    notifier = Notifier()
+    sent: list[tuple[float, str, Urgency | None]] = []
+    changes: list[tuple[float, str, Urgency | None]] = []
+    for tick in range(1, 380 * 6 + 1):  # 10-second ticks for 380 minutes
+        now = T0 + tick * 10 * SECOND
+        if tick <= 60:  # a 10-minute total outage...
+            errors.record(now - 5 * SECOND, explicit=1000)
+        else:  # ...then healthy again
+            errors.record(now - 5 * SECOND, good=1000)
+        if tick > 45 * 6 and tick % 6:
+            continue  # after 45 minutes, evaluate once a minute
+        decision = errors.evaluate(now)
+        minutes = tick / 6
+        if decision.changed:
+            changes.append((minutes, decision.state.value, decision.urgency))
+        sent.extend(
+            (minutes, n.kind.value, n.urgency) for n in notifier.process([decision])
+        )
+        if minutes == 39.0:
+            deescalated = decision
+    page, ticket = Urgency.PAGE, Urgency.TICKET
+    # The 1 h window needs 1.44 % of 360,000 requests bad, 5,184: six ticks (60 s).
+    # The 5 m window of the first page rule is clean from 12:14, the 30 m window
+    # of the second from 12:39 (the last bad minute is 12:09): the page is over
+    # at +39 min.  The ticket's 6 h window is clean from 18:09 (+369 min).
+    assert changes == [
+        (1.0, "firing", page),
+        (39.0, "firing", ticket),
+        (369.0, "recovering", ticket),
+        (370.0, "ok", None),
+    ]
+    assert sent == [
+        (1.0, "firing", page),
+        (39.0, "deescalated", ticket),
+        (370.0, "resolved", None),
+    ]
+    assert deescalated.previous_urgency is page
+    assert deescalated.rule == "ticket 3x over 1d and 2h"
+    assert "was firing (page)" in deescalated.explain()
+    assert any(
+        reason.startswith("no page rule fires") for reason in deescalated.reasons
+    )

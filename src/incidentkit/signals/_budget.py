@@ -18,7 +18,7 @@ from incidentkit._validators import (
 from incidentkit.errors import ValidationError
 from incidentkit.findings import Finding, Level, sort_findings
 
-from ._decision import Decision, Urgency, WindowValue, format_duration
+from ._decision import Decision, SignalState, Urgency, WindowValue, format_duration
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
 from ._windows import RollingCounts, WindowCounts, slot_index
 
@@ -34,6 +34,8 @@ __all__ = [
 _H: Final[dt.timedelta] = dt.timedelta(hours=1)
 _MINUTE: Final[dt.timedelta] = dt.timedelta(minutes=1)
 _Fired = tuple["BurnWindow", WindowCounts, WindowCounts]
+# A rule, its long and short counts, and whether it holds enough events.
+_Measured = tuple["BurnWindow", WindowCounts, WindowCounts, bool]
 _THIRTY_DAYS: Final[dt.timedelta] = dt.timedelta(days=30)
 
 
@@ -461,6 +463,7 @@ class ErrorBudgetEvaluator:
         default=attrs.Factory(_period_counts_for, takes_self=True),
         validator=_check_period_counts,
     )
+    ticket_tracker: AlertTracker = attrs.field(default=OWN_TRACKER)
 
     def record(
         self,
@@ -514,27 +517,46 @@ class ErrorBudgetEvaluator:
             The decision.
         """
         now = ensure_utc(now, field="now")
-        previous = self.tracker.state
+        previous, was = combine(self.tracker.state, self.ticket_tracker.state)
         budget = 1.0 - self.objective
-        values, fired, evaluable = self._measure(now, budget)
-        condition, reasons = self._condition(now, budget, values, fired, evaluable)
-        if fired:
-            self.urgency = fired[0][0].urgency
-        state = self.tracker.update(condition, now)
-        if not state.is_alerting:
-            self.urgency = None
+        values, measured = self._measure(now, budget)
+        fired = [m[:3] for m in measured if m[3] and _fires(m, budget)]
+        # The most urgent rule decides: pages first, then the fastest burn
+        # (a stable sort keeps the policy's order among equals).
+        fired.sort(
+            key=lambda f: (f[0].urgency is not Urgency.PAGE, -_burn(f[1], budget))
+        )
+        reasons = self._reasons(now, budget, values, measured, fired)
+        missing = stale(self.counts.last_seen, now, self.alerting)
+        for urgency, tracker in self._trackers():
+            mine = [m for m in measured if m[0].urgency is urgency]
+            if missing is not None:
+                condition = missing[0]
+            elif not any(m[3] for m in mine):
+                # No rule of this urgency can judge (none, or too few events).
+                condition = Condition.INSUFFICIENT_DATA
+            elif any(f[0].urgency is urgency for f in fired):
+                condition = Condition.BREACH
+            else:
+                condition = Condition.CLEAR
+            tracker.update(condition, now)
+        state, self.urgency = combine(self.tracker.state, self.ticket_tracker.state)
+        deciding = [f for f in fired if f[0].urgency is self.urgency] or fired
+        if self.urgency is Urgency.TICKET and missing is None:
+            reasons += (_no_page(budget, measured),)
         spent = self._budget(now, budget)
-        tte, tte_reason = self._exhaustion(now, budget, fired, spent)
+        tte, tte_reason = self._exhaustion(now, budget, deciding, spent)
         extra = () if spent is None else (spent.value,)
         more = tuple(r for r in (spent and spent.reason, tte_reason) if r)
         return Decision(
             signal=self.name,
             state=state,
             previous=previous,
+            previous_urgency=was,
             evaluated_at=now,
             urgency=self.urgency,
             objective=self.objective_text,
-            rule=fired[0][0].label if fired else None,
+            rule=deciding[0][0].label if deciding and state.is_alerting else None,
             windows=values + extra,
             thresholds={w.label: w.burn_rate for w in self.burn.windows},
             budget_consumed=None if spent is None else spent.consumed,
@@ -624,12 +646,14 @@ class ErrorBudgetEvaluator:
             f"{burn:.1f}"
         )
 
+    def _trackers(self) -> tuple[tuple[Urgency, AlertTracker], ...]:
+        return ((Urgency.PAGE, self.tracker), (Urgency.TICKET, self.ticket_tracker))
+
     def _measure(
         self, now: dt.datetime, budget: float
-    ) -> tuple[tuple[WindowValue, ...], list[_Fired], int]:
+    ) -> tuple[tuple[WindowValue, ...], list[_Measured]]:
         values: list[WindowValue] = []
-        fired: list[_Fired] = []
-        evaluable = 0
+        measured: list[_Measured] = []
         seen: set[dt.timedelta] = set()
         for window in self.burn.windows:
             long = self.counts.counts(now, window.long)
@@ -638,36 +662,23 @@ class ErrorBudgetEvaluator:
                 if counts.window not in seen:
                     seen.add(counts.window)
                     values.append(_value(counts, budget))
-            if self.burn.min_events is not None and long.total < self.burn.min_events:
-                continue
-            evaluable += 1
-            if (
-                _burn(long, budget) > window.burn_rate
-                and _burn(short, budget) > window.burn_rate
-            ):
-                fired.append((window, long, short))
-        # The most urgent rule decides: pages first, then the fastest burn
-        # (a stable sort keeps the policy's order among equals).
-        fired.sort(
-            key=lambda f: (f[0].urgency is not Urgency.PAGE, -_burn(f[1], budget))
-        )
-        return tuple(values), fired, evaluable
+            evaluable = (
+                self.burn.min_events is None or long.total >= self.burn.min_events
+            )
+            measured.append((window, long, short, evaluable))
+        return tuple(values), measured
 
-    def _condition(
+    def _reasons(
         self,
         now: dt.datetime,
         budget: float,
         values: tuple[WindowValue, ...],
+        measured: list[_Measured],
         fired: list[_Fired],
-        evaluable: int,
-    ) -> tuple[Condition, tuple[str, ...]]:
+    ) -> tuple[str, ...]:
         missing = stale(self.counts.last_seen, now, self.alerting)
         if missing is not None:
-            return missing
-        if not evaluable:
-            return Condition.INSUFFICIENT_DATA, (
-                f"fewer than {self.burn.min_events} requests in every long window",
-            )
+            return missing[1]
         if fired:
             window, long, short = fired[0]
             reason = (
@@ -677,19 +688,61 @@ class ErrorBudgetEvaluator:
                 f"{long.bad:g} of {long.total:g} requests bad in "
                 f"{format_duration(window.long)})"
             )
-            return Condition.BREACH, (reason,)
+            return (reason,)
+        if not any(m[3] for m in measured):
+            return (f"fewer than {self.burn.min_events} requests in every long window",)
         first = values[0]
         if first.events == 0:
             reason = (
                 f"no requests in the last {first.label} (zero traffic, not missing "
                 "data): no budget burnt"
             )
-            return Condition.CLEAR, (reason,)
+            return (reason,)
         reason = (
             f"error budget burning {first.burn_rate or 0.0:.1f}x over {first.label}, "
             "below every rule"
         )
-        return Condition.CLEAR, (reason,)
+        return (reason,)
+
+
+def combine(
+    page: SignalState, ticket: SignalState
+) -> tuple[SignalState, Urgency | None]:
+    """
+    The state and urgency of the page and ticket alerts, as one decision.
+
+    The most urgent open alert decides: a firing page, a firing ticket, a
+    recovering page, a recovering ticket.  Otherwise pending, then no data,
+    then OK, and insufficient data only when neither alert can judge.
+    """
+    for state in (SignalState.FIRING, SignalState.RECOVERING):
+        if page is state:
+            return state, Urgency.PAGE
+        if ticket is state:
+            return state, Urgency.TICKET
+    for state in (SignalState.PENDING, SignalState.NO_DATA, SignalState.OK):
+        if state in (page, ticket):
+            return state, None
+    return SignalState.INSUFFICIENT_DATA, None
+
+
+def _fires(measured: _Measured, budget: float) -> bool:
+    window, long, short, _ = measured
+    return (
+        _burn(long, budget) > window.burn_rate
+        and _burn(short, budget) > window.burn_rate
+    )
+
+
+def _no_page(budget: float, measured: list[_Measured]) -> str:
+    pages = [
+        f"{w.label}: {_burn(long, budget):.1f}x and {_burn(short, budget):.1f}x"
+        for w, long, short, _ in measured
+        if w.urgency is Urgency.PAGE
+    ]
+    if not pages:
+        return "no page rule fires (the policy has none)"
+    return f"no page rule fires ({'; '.join(pages)})"
 
 
 def _burn(counts: WindowCounts, budget: float) -> float:

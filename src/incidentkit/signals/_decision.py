@@ -96,6 +96,10 @@ def _frozen_thresholds(value: Mapping[str, float]) -> Mapping[str, float]:
     return freeze(value)
 
 
+def _same_urgency(decision: Decision) -> Urgency | None:
+    return decision.urgency
+
+
 @attrs.frozen
 class Decision:
     """
@@ -123,6 +127,8 @@ class Decision:
         reasons: Human sentences, most important first.
         budget_remaining: Share of the period's error budget left
             (``1 - budget_consumed``; negative when overspent), for error budgets.
+        previous_urgency: The urgency before this evaluation (by default the
+            same as *urgency*); a page that drops to a ticket is a change.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -164,11 +170,16 @@ class Decision:
         validator=tuple_of(lambda item: isinstance(item, str), "a tuple of strings"),
     )
     budget_remaining: float | None = None
+    previous_urgency: Urgency | None = attrs.field(
+        default=attrs.Factory(_same_urgency, takes_self=True)
+    )
 
     @property
     def changed(self) -> bool:
-        """True when this evaluation moved the signal to another state."""
-        return self.state is not self.previous
+        """True when this evaluation moved the signal to another state or urgency."""
+        return self.state is not self.previous or self.urgency is not (
+            self.previous_urgency
+        )
 
     def explain(self) -> str:
         """
@@ -188,6 +199,13 @@ class Decision:
         head += f" at {format_instant(self.evaluated_at)}"
         if self.changed:
             head += f", was {self.previous.value}"
+            was = self.previous_urgency
+            if (
+                was is not None
+                and was is not self.urgency
+                and self.previous.is_alerting
+            ):
+                head += f" ({was.value})"
         parts = list(self.reasons)
         if self.budget_consumed is not None and self.budget_consumed > 0:
             parts.append(f"{self.budget_consumed:.1%} of the error budget consumed")
