@@ -436,7 +436,14 @@ class ErrorBudgetEvaluator:
         alerting: Debounce and no-data policy.
         name: The signal name in decisions.
         counts: The rolling counts (one-minute slots up to the longest window).
-        tracker: The alert state machine.
+        tracker: The page alert's state machine (the page rules only).
+        urgency: The urgency of the last decision.
+        period_counts: Hourly counts over the whole period, for the budget
+            spent and left (``budget_consumed``, ``budget_remaining``).
+        ticket_tracker: The ticket alert's state machine (the ticket rules
+            only).  Page and ticket fire and resolve on their own rules, as in
+            Sloth and Pyrra; the decision reports the most urgent open alert,
+            and a page that drops to a ticket is a change (`Decision.changed`).
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
