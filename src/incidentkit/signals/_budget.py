@@ -16,11 +16,11 @@ from incidentkit._validators import (
     check_positive_timedelta,
 )
 from incidentkit.errors import ValidationError
-from incidentkit.findings import Finding, Level
+from incidentkit.findings import Finding, Level, sort_findings
 
-from ._decision import Decision, Urgency, WindowValue, format_duration
+from ._decision import Decision, SignalState, Urgency, WindowValue, format_duration
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
-from ._windows import RollingCounts, WindowCounts
+from ._windows import RollingCounts, WindowCounts, slot_index
 
 
 __all__ = [
@@ -32,7 +32,10 @@ __all__ = [
 ]
 
 _H: Final[dt.timedelta] = dt.timedelta(hours=1)
+_MINUTE: Final[dt.timedelta] = dt.timedelta(minutes=1)
 _Fired = tuple["BurnWindow", WindowCounts, WindowCounts]
+# A rule, its long and short counts, and whether it holds enough events.
+_Measured = tuple["BurnWindow", WindowCounts, WindowCounts, bool]
 _THIRTY_DAYS: Final[dt.timedelta] = dt.timedelta(days=30)
 
 
@@ -122,6 +125,17 @@ def _check_windows(
         raise ValidationError.for_field(
             "windows", "a non-empty tuple of BurnWindow", value
         )
+    for window in value:
+        if window.short > window.long:
+            # The ring is sized for the longest long window: a longer short one
+            # could not be measured, and a "confirming" window longer than the
+            # one it confirms makes no sense (the Workbook uses 1/12).
+            raise ValidationError.for_field(
+                "windows",
+                "rules whose short window is at most their long window "
+                f"({window.label} has a short window longer than its long one)",
+                value,
+            )
 
 
 def _check_min_events(_instance: object, _attribute: object, value: int | None) -> None:
@@ -208,21 +222,43 @@ class BurnPolicy:
         """
         return cls(period=period, windows=derive_windows(period, rules))
 
-    def validate(self, objective: float) -> tuple[Finding, ...]:
+    def validate(
+        self, objective: float, *, slot: dt.timedelta = _MINUTE
+    ) -> tuple[Finding, ...]:
         """
-        Report rules that can never fire and where one failure fires a rule.
+        Report broken rules, and where one failure fires a rule.
 
-        A rule can fire only if ``burn_rate * (1 - objective) < 1``; a single bad
-        event trips it unless its long window holds at least
+        Errors:
+
+        - ``burn-rule-never-fires``: ``burn_rate * (1 - objective) >= 1``, an
+          error ratio above 100 % would be needed.
+        - ``burn-rule-spends-whole-budget``: ``burn_rate * long / period > 1``,
+          the rule fires only after more than the whole budget is gone (the
+          Workbook's rules spend 2 %, 5 %, 10 % and 10 %).
+        - ``burn-window-longer-than-period``: a long window longer than the
+          SLO period measures budget that is not the period's.
+        - ``burn-window-shorter-than-slot`` (error when both windows are at
+          most one *slot*): the rolling counts measure whole slots, so both
+          windows read the same slots and the rule is no longer multiwindow.
+
+        Warnings: ``burn-short-window-not-shorter`` (short window as long as
+        the long one) and ``burn-window-shorter-than-slot`` when only the
+        short window is shorter than a slot (it is measured as one slot).
+        A short window longer than the long one is refused when the policy is
+        built.
+
+        Information, ``single-failure-fires``: a single bad event trips a rule
+        unless its long window holds at least
         ``1 / (burn_rate * (1 - objective))`` events (SRE Workbook ch. 5 on
         low-traffic services).
 
         Args:
             objective: The SLO, e.g. 0.999.
+            slot: The slot of the rolling counts the rules are measured on
+                (one minute for `ErrorBudgetEvaluator`'s default counts).
 
         Returns:
-            Findings: errors for impossible rules, warnings for bad windows,
-            information about the single-failure floor.
+            The findings, errors first (`incidentkit.findings.sort_findings`).
 
         Example:
             >>> from incidentkit.signals import BurnPolicy
@@ -236,20 +272,13 @@ class BurnPolicy:
             'burn-rule-never-fires'
         """
         _check_objective(objective)
+        if not isinstance(slot, dt.timedelta) or slot <= dt.timedelta(0):
+            raise ValidationError.for_field("slot", "a positive timedelta", slot)
         budget = 1.0 - objective
         findings: list[Finding] = []
         for window in self.windows:
+            findings.extend(self._window_findings(window, slot))
             threshold = window.burn_rate * budget
-            if window.short >= window.long:
-                findings.append(
-                    Finding(
-                        "burn-short-window-not-shorter",
-                        f"The short window {format_duration(window.short)} should be "
-                        f"shorter than the long one (the Workbook uses 1/12).",
-                        Level.WARNING,
-                        window.label,
-                    )
-                )
             if threshold >= 1.0:
                 findings.append(
                     Finding(
@@ -271,7 +300,63 @@ class BurnPolicy:
                     window.label,
                 )
             )
-        return tuple(findings)
+        return sort_findings(findings)
+
+    def _window_findings(self, window: BurnWindow, slot: dt.timedelta) -> list[Finding]:
+        findings: list[Finding] = []
+        period = format_duration(self.period)
+        long = format_duration(window.long)
+        spent = window.budget_consumed(self.period)
+        if window.long > self.period:
+            findings.append(
+                Finding(
+                    "burn-window-longer-than-period",
+                    f"The long window {long} is longer than the {period} SLO "
+                    "period: it measures budget that is not the period's.",
+                    Level.ERROR,
+                    window.label,
+                )
+            )
+        if spent > 1.0 + 1e-9:
+            findings.append(
+                Finding(
+                    "burn-rule-spends-whole-budget",
+                    f"The {window.label} rule fires only after {spent:.0%} of the "
+                    f"{period} error budget is gone (burn_rate {window.burn_rate:g} "
+                    f"x {long} / {period}); the Workbook's rules spend 2% to 10%.",
+                    Level.ERROR,
+                    window.label,
+                )
+            )
+        if window.short == window.long:
+            findings.append(
+                Finding(
+                    "burn-short-window-not-shorter",
+                    f"The short window {format_duration(window.short)} should be "
+                    f"shorter than the long one (the Workbook uses 1/12).",
+                    Level.WARNING,
+                    window.label,
+                )
+            )
+        if window.short < slot:
+            both = window.long <= slot
+            what = (
+                f"both windows ({long} and {format_duration(window.short)}) read "
+                "the same slot, so the rule is a single window"
+                if both
+                else f"the short window {format_duration(window.short)} is "
+                "measured as one whole slot"
+            )
+            findings.append(
+                Finding(
+                    "burn-window-shorter-than-slot",
+                    f"The counts have {format_duration(slot)} slots and cannot "
+                    f"measure a shorter window: {what}.",
+                    Level.ERROR if both else Level.WARNING,
+                    window.label,
+                )
+            )
+        return findings
 
 
 def _check_objective(objective: object) -> None:
@@ -291,6 +376,50 @@ def _counts_for(self: ErrorBudgetEvaluator) -> RollingCounts:
     return RollingCounts(slot=slot, slots=-(-longest // slot))
 
 
+def _period_counts_for(self: ErrorBudgetEvaluator) -> RollingCounts:
+    return RollingCounts(slot=_H, slots=max(1, -(-self.burn.period // _H)))
+
+
+def _check_counts(
+    instance: ErrorBudgetEvaluator, _attribute: object, value: RollingCounts
+) -> None:
+    longest = max(w.long for w in instance.burn.windows)
+    if not isinstance(value, RollingCounts) or value.horizon < longest:
+        raise ValidationError.for_field(
+            "counts",
+            f"RollingCounts whose horizon covers the longest window "
+            f"({format_duration(longest)})",
+            value,
+        )
+
+
+def _check_period_counts(
+    instance: ErrorBudgetEvaluator, _attribute: object, value: RollingCounts
+) -> None:
+    period = instance.burn.period
+    if not isinstance(value, RollingCounts) or value.horizon < period:
+        raise ValidationError.for_field(
+            "period_counts",
+            "RollingCounts whose horizon covers the period "
+            f"({format_duration(period)})",
+            value,
+        )
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.3g}%"
+
+
+@attrs.frozen
+class _Budget:
+    """The period's budget: spent, left, and the sentence saying how."""
+
+    consumed: float
+    remaining: float
+    value: WindowValue
+    reason: str
+
+
 @attrs.define
 class ErrorBudgetEvaluator:
     """
@@ -307,7 +436,14 @@ class ErrorBudgetEvaluator:
         alerting: Debounce and no-data policy.
         name: The signal name in decisions.
         counts: The rolling counts (one-minute slots up to the longest window).
-        tracker: The alert state machine.
+        tracker: The page alert's state machine (the page rules only).
+        urgency: The urgency of the last decision.
+        period_counts: Hourly counts over the whole period, for the budget
+            spent and left (``budget_consumed``, ``budget_remaining``).
+        ticket_tracker: The ticket alert's state machine (the ticket rules
+            only).  Page and ticket fire and resolve on their own rules, as in
+            Sloth and Pyrra; the decision reports the most urgent open alert,
+            and a page that drops to a ticket is a change (`Decision.changed`).
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -326,10 +462,15 @@ class ErrorBudgetEvaluator:
     alerting: AlertPolicy = attrs.field(factory=AlertPolicy)
     name: str = "errors"
     counts: RollingCounts = attrs.field(
-        default=attrs.Factory(_counts_for, takes_self=True)
+        default=attrs.Factory(_counts_for, takes_self=True), validator=_check_counts
     )
     tracker: AlertTracker = attrs.field(default=OWN_TRACKER)
     urgency: Urgency | None = None
+    period_counts: RollingCounts = attrs.field(
+        default=attrs.Factory(_period_counts_for, takes_self=True),
+        validator=_check_period_counts,
+    )
+    ticket_tracker: AlertTracker = attrs.field(default=OWN_TRACKER)
 
     def record(
         self,
@@ -353,6 +494,18 @@ class ErrorBudgetEvaluator:
         self.counts.add(
             at, good=good, explicit=explicit, implicit=implicit, policy=policy
         )
+        self.period_counts.add(
+            at, good=good, explicit=explicit, implicit=implicit, policy=policy
+        )
+
+    def validate(self) -> tuple[Finding, ...]:
+        """
+        Check the burn policy against this objective and these counts' slot.
+
+        Returns:
+            `BurnPolicy.validate` of *objective*, measured on *counts.slot*.
+        """
+        return self.burn.validate(self.objective, slot=self.counts.slot)
 
     @property
     def objective_text(self) -> str:
@@ -371,38 +524,143 @@ class ErrorBudgetEvaluator:
             The decision.
         """
         now = ensure_utc(now, field="now")
-        previous = self.tracker.state
+        previous, was = combine(self.tracker.state, self.ticket_tracker.state)
         budget = 1.0 - self.objective
-        values, fired, evaluable = self._measure(now, budget)
-        condition, reasons = self._condition(now, budget, values, fired, evaluable)
-        if fired:
-            self.urgency = fired[0][0].urgency
-        state = self.tracker.update(condition, now)
-        if not state.is_alerting:
-            self.urgency = None
-        deciding = self._deciding(fired)
-        burn = _burn(self.counts.counts(now, deciding.long), budget)
+        values, measured = self._measure(now, budget)
+        fired = [m[:3] for m in measured if m[3] and _fires(m, budget)]
+        # The most urgent rule decides: pages first, then the fastest burn
+        # (a stable sort keeps the policy's order among equals).
+        fired.sort(
+            key=lambda f: (f[0].urgency is not Urgency.PAGE, -_burn(f[1], budget))
+        )
+        reasons = self._reasons(now, budget, values, measured, fired)
+        missing = stale(self.counts.last_seen, now, self.alerting)
+        for urgency, tracker in self._trackers():
+            mine = [m for m in measured if m[0].urgency is urgency]
+            if missing is not None:
+                condition = missing[0]
+            elif not any(m[3] for m in mine):
+                # No rule of this urgency can judge (none, or too few events).
+                condition = Condition.INSUFFICIENT_DATA
+            elif any(f[0].urgency is urgency for f in fired):
+                condition = Condition.BREACH
+            else:
+                condition = Condition.CLEAR
+            tracker.update(condition, now)
+        state, self.urgency = combine(self.tracker.state, self.ticket_tracker.state)
+        deciding = [f for f in fired if f[0].urgency is self.urgency] or fired
+        if self.urgency is Urgency.TICKET and missing is None:
+            reasons += (_no_page(budget, measured),)
+        spent = self._budget(now, budget)
+        tte, tte_reason = self._exhaustion(now, budget, deciding, spent)
+        extra = () if spent is None else (spent.value,)
+        more = tuple(r for r in (spent and spent.reason, tte_reason) if r)
         return Decision(
             signal=self.name,
             state=state,
             previous=previous,
+            previous_urgency=was,
             evaluated_at=now,
             urgency=self.urgency,
             objective=self.objective_text,
-            rule=fired[0][0].label if fired else None,
-            windows=values,
+            rule=deciding[0][0].label if deciding and state.is_alerting else None,
+            windows=values + extra,
             thresholds={w.label: w.burn_rate for w in self.burn.windows},
-            budget_consumed=burn * (deciding.long / self.burn.period),
-            time_to_exhaustion=self.burn.period / burn if burn > 0 else None,
-            reasons=reasons,
+            budget_consumed=None if spent is None else spent.consumed,
+            budget_remaining=None if spent is None else spent.remaining,
+            time_to_exhaustion=tte,
+            reasons=reasons + more,
         )
+
+    def _budget(self, now: dt.datetime, budget: float) -> _Budget | None:
+        """
+        The period's budget spent so far, projected from the covered time.
+
+        ``consumed = bad / (budget * expected)`` with
+        ``expected = total / covered * period``: the failures of the period
+        counted against the requests the period is expected to hold at the rate
+        observed so far.  *bad* and *total* come from *period_counts* (hourly
+        slots over the period); *covered* is the time from the first minute
+        with data to the end of the current minute (from *counts*), at most the
+        period.  With the whole period covered this is Sloth's
+        ``1 - period_error_budget_remaining``: the period's error ratio over
+        the budget.
+        """
+        first = self.counts.first
+        end = slot_index(now, self.counts.slot)
+        if first is None or first > end:
+            return None
+        period = self.burn.period
+        covered = min(period, (end - first + 1) * self.counts.slot)
+        window = self.period_counts.counts(now, period)
+        bad, total = window.bad, window.total
+        consumed = 0.0 if total <= 0 else bad * (covered / period) / (budget * total)
+        remaining = 1.0 - consumed
+        expected = total * (period / covered)
+        rate = total / covered.total_seconds()
+        p = format_duration(period)
+        reason = (
+            f"{_percent(remaining)} of the {p} error budget remains "
+            f"({_percent(consumed)} spent): {bad:g} bad of an expected "
+            f"{expected:.0f} requests ({rate:.4g} req/s over the "
+            f"{format_duration(covered)} covered, x {p}), of which the "
+            f"{_percent(budget)} budget allows {budget * expected:.0f}"
+        )
+        ratio = window.error_ratio
+        value = WindowValue(
+            label=p,
+            window=period,
+            value=ratio,
+            events=total,
+            coverage=covered / period,
+            burn_rate=None if ratio is None else ratio / budget,
+        )
+        return _Budget(consumed, remaining, value, reason)
+
+    def _exhaustion(
+        self,
+        now: dt.datetime,
+        budget: float,
+        fired: list[_Fired],
+        spent: _Budget | None,
+    ) -> tuple[dt.timedelta | None, str | None]:
+        """
+        When the remaining budget runs out at the fastest current burn.
+
+        The burn is the firing rule's short window's, else the shortest
+        window's; ``time = max(remaining, 0) * period / burn`` (at burn *b* a
+        whole budget lasts ``period / b``: 43 min at 1000x of 30 days).
+        """
+        if spent is None:
+            return None, None
+        if fired:
+            short = fired[0][2]
+        else:
+            shortest = min(w.short for w in self.burn.windows)
+            short = self.counts.counts(now, shortest)
+        burn = _burn(short, budget)
+        if burn <= 0:
+            return None, None
+        left = max(spent.remaining, 0.0)
+        seconds = round(left * self.burn.period.total_seconds() / burn)
+        tte = dt.timedelta(seconds=seconds)
+        p = format_duration(self.burn.period)
+        if left <= 0:
+            return tte, f"the {p} error budget is exhausted"
+        return tte, (
+            f"the fastest burn, {burn:.1f}x over {format_duration(short.window)}, "
+            f"spends the remaining {_percent(left)} in {_percent(left)} x {p} / "
+            f"{burn:.1f}"
+        )
+
+    def _trackers(self) -> tuple[tuple[Urgency, AlertTracker], ...]:
+        return ((Urgency.PAGE, self.tracker), (Urgency.TICKET, self.ticket_tracker))
 
     def _measure(
         self, now: dt.datetime, budget: float
-    ) -> tuple[tuple[WindowValue, ...], list[_Fired], int]:
+    ) -> tuple[tuple[WindowValue, ...], list[_Measured]]:
         values: list[WindowValue] = []
-        fired: list[_Fired] = []
-        evaluable = 0
+        measured: list[_Measured] = []
         seen: set[dt.timedelta] = set()
         for window in self.burn.windows:
             long = self.counts.counts(now, window.long)
@@ -411,36 +669,23 @@ class ErrorBudgetEvaluator:
                 if counts.window not in seen:
                     seen.add(counts.window)
                     values.append(_value(counts, budget))
-            if self.burn.min_events is not None and long.total < self.burn.min_events:
-                continue
-            evaluable += 1
-            if (
-                _burn(long, budget) > window.burn_rate
-                and _burn(short, budget) > window.burn_rate
-            ):
-                fired.append((window, long, short))
-        # The most urgent rule decides: pages first, then the fastest burn
-        # (a stable sort keeps the policy's order among equals).
-        fired.sort(
-            key=lambda f: (f[0].urgency is not Urgency.PAGE, -_burn(f[1], budget))
-        )
-        return tuple(values), fired, evaluable
+            evaluable = (
+                self.burn.min_events is None or long.total >= self.burn.min_events
+            )
+            measured.append((window, long, short, evaluable))
+        return tuple(values), measured
 
-    def _condition(
+    def _reasons(
         self,
         now: dt.datetime,
         budget: float,
         values: tuple[WindowValue, ...],
+        measured: list[_Measured],
         fired: list[_Fired],
-        evaluable: int,
-    ) -> tuple[Condition, tuple[str, ...]]:
+    ) -> tuple[str, ...]:
         missing = stale(self.counts.last_seen, now, self.alerting)
         if missing is not None:
-            return missing
-        if not evaluable:
-            return Condition.INSUFFICIENT_DATA, (
-                f"fewer than {self.burn.min_events} requests in every long window",
-            )
+            return missing[1]
         if fired:
             window, long, short = fired[0]
             reason = (
@@ -450,24 +695,61 @@ class ErrorBudgetEvaluator:
                 f"{long.bad:g} of {long.total:g} requests bad in "
                 f"{format_duration(window.long)})"
             )
-            return Condition.BREACH, (reason,)
+            return (reason,)
+        if not any(m[3] for m in measured):
+            return (f"fewer than {self.burn.min_events} requests in every long window",)
         first = values[0]
         if first.events == 0:
             reason = (
                 f"no requests in the last {first.label} (zero traffic, not missing "
                 "data): no budget burnt"
             )
-            return Condition.CLEAR, (reason,)
+            return (reason,)
         reason = (
             f"error budget burning {first.burn_rate or 0.0:.1f}x over {first.label}, "
             "below every rule"
         )
-        return Condition.CLEAR, (reason,)
+        return (reason,)
 
-    def _deciding(self, fired: list[_Fired]) -> BurnWindow:
-        if fired:
-            return fired[0][0]
-        return max(self.burn.windows, key=lambda w: w.long)
+
+def combine(
+    page: SignalState, ticket: SignalState
+) -> tuple[SignalState, Urgency | None]:
+    """
+    The state and urgency of the page and ticket alerts, as one decision.
+
+    The most urgent open alert decides: a firing page, a firing ticket, a
+    recovering page, a recovering ticket.  Otherwise pending, then no data,
+    then OK, and insufficient data only when neither alert can judge.
+    """
+    for state in (SignalState.FIRING, SignalState.RECOVERING):
+        if page is state:
+            return state, Urgency.PAGE
+        if ticket is state:
+            return state, Urgency.TICKET
+    for state in (SignalState.PENDING, SignalState.NO_DATA, SignalState.OK):
+        if state in (page, ticket):
+            return state, None
+    return SignalState.INSUFFICIENT_DATA, None
+
+
+def _fires(measured: _Measured, budget: float) -> bool:
+    window, long, short, _ = measured
+    return (
+        _burn(long, budget) > window.burn_rate
+        and _burn(short, budget) > window.burn_rate
+    )
+
+
+def _no_page(budget: float, measured: list[_Measured]) -> str:
+    pages = [
+        f"{w.label}: {_burn(long, budget):.1f}x and {_burn(short, budget):.1f}x"
+        for w, long, short, _ in measured
+        if w.urgency is Urgency.PAGE
+    ]
+    if not pages:
+        return "no page rule fires (the policy has none)"
+    return f"no page rule fires ({'; '.join(pages)})"
 
 
 def _burn(counts: WindowCounts, budget: float) -> float:

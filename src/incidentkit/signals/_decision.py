@@ -96,6 +96,10 @@ def _frozen_thresholds(value: Mapping[str, float]) -> Mapping[str, float]:
     return freeze(value)
 
 
+def _same_urgency(decision: Decision) -> Urgency | None:
+    return decision.urgency
+
+
 @attrs.frozen
 class Decision:
     """
@@ -113,14 +117,18 @@ class Decision:
         rule: The rule that fired, if any.
         windows: The measured values.
         thresholds: The thresholds they were compared with, by name.
-        budget_consumed: Share of the period's error budget the deciding window
-            consumed, for error budgets.
+        budget_consumed: Share of the period's error budget spent so far, for
+            error budgets.
         time_to_exhaustion: When the budget or resource runs out at the current
             rate, if it is being consumed.
         headroom: Traffic multiple the most constrained resource can take
             before reaching its target utilisation.
         accuracy: Relative accuracy of the quantiles used, if any.
         reasons: Human sentences, most important first.
+        budget_remaining: Share of the period's error budget left
+            (``1 - budget_consumed``; negative when overspent), for error budgets.
+        previous_urgency: The urgency before this evaluation (by default the
+            same as *urgency*); a page that drops to a ticket is a change.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -161,11 +169,17 @@ class Decision:
         converter=as_tuple,
         validator=tuple_of(lambda item: isinstance(item, str), "a tuple of strings"),
     )
+    budget_remaining: float | None = None
+    previous_urgency: Urgency | None = attrs.field(
+        default=attrs.Factory(_same_urgency, takes_self=True)
+    )
 
     @property
     def changed(self) -> bool:
-        """True when this evaluation moved the signal to another state."""
-        return self.state is not self.previous
+        """True when this evaluation moved the signal to another state or urgency."""
+        return self.state is not self.previous or self.urgency is not (
+            self.previous_urgency
+        )
 
     def explain(self) -> str:
         """
@@ -185,6 +199,13 @@ class Decision:
         head += f" at {format_instant(self.evaluated_at)}"
         if self.changed:
             head += f", was {self.previous.value}"
+            was = self.previous_urgency
+            if (
+                was is not None
+                and was is not self.urgency
+                and self.previous.is_alerting
+            ):
+                head += f" ({was.value})"
         parts = list(self.reasons)
         if self.budget_consumed is not None and self.budget_consumed > 0:
             parts.append(f"{self.budget_consumed:.1%} of the error budget consumed")

@@ -325,6 +325,9 @@ class NotificationKind(enum.Enum):
     """A signal started alerting."""
     ESCALATED = "escalated"
     """An open ticket became a page."""
+    DEESCALATED = "deescalated"
+    """An open page dropped to a ticket: the page's own rules cleared (close
+    the page), the ticket stays open."""
     RESOLVED = "resolved"
     """An alert that was notified has cleared."""
     RESOLVED_NO_DATA = "resolved_no_data"
@@ -376,7 +379,8 @@ class Notifier:
     `SignalState.NO_DATA` first (a later OK then sends nothing more).  A ticket
     is suppressed while a page fires for the same objective (Alertmanager's
     inhibition of warnings by criticals; SRE Workbook ch. 5 on alert
-    suppression).
+    suppression).  A page that drops to a ticket (its own rules cleared, the
+    ticket's still fire) sends `NotificationKind.DEESCALATED`.
 
     Attributes:
         notified: The last notified state and urgency per signal, as
@@ -434,7 +438,12 @@ class Notifier:
         if pages and key not in self.paging:
             self.paging.append(key)
         elif (
-            not pages and key in self.paging and decision.urgency is not Urgency.TICKET
+            not pages
+            and key in self.paging
+            and (
+                decision.urgency is not Urgency.TICKET
+                or self.notified.get(decision.signal) == "firing/page"
+            )
         ):
             self.paging.remove(key)
 
@@ -445,6 +454,8 @@ class Notifier:
             return NotificationKind.FIRING
         if last == "firing/ticket" and urgency == "page":
             return NotificationKind.ESCALATED
+        if last == "firing/page" and urgency == "ticket":
+            return NotificationKind.DEESCALATED
         return None
 
     def _kind(self, decision: Decision) -> NotificationKind | None:
