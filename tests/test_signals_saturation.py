@@ -94,3 +94,14 @@ def test_a_trend_needs_at_least_two_readings() -> None:
         ValidationError, match="'min_trend_readings' must be an integer of at least 2"
     ):
         SaturationPolicy(min_trend_readings=1)
+
+
+# --- defect 6: a percent passed as a fraction is refused ---------------------
+
+
+def test_a_percent_passed_as_a_fraction_is_refused() -> None:
+    with pytest.raises(ValidationError, match=r"used.*capacity=") as info:
+        ResourceReading(T0, "cpu", 80)
+    assert info.value.field == "used"
+    assert ResourceReading(T0, "cpu", 80, capacity=100).utilisation == 0.8
+    assert ResourceReading(T0, "runqueue", 1.5).utilisation == 1.5  # overshoot

@@ -31,6 +31,12 @@ _TWO: Final[float] = 2.0
 _TEN_PERCENT: Final[float] = 1.1
 _PAGE_RANK: Final[int] = 2
 _YEAR_SECONDS: Final[float] = 365 * 86400.0
+MAX_OVERSHOOT: Final[float] = 1.5
+"""The most *used* may exceed *capacity*, as a multiple (a run queue, a burst).
+
+A reading beyond it is almost always a unit error (a percent passed as a
+fraction of the default capacity 1), so it is refused.
+"""
 
 
 @attrs.frozen
@@ -43,6 +49,8 @@ class ResourceReading:
         resource: Its name: ``"memory"``, ``"cpu"``, ``"connections"``...
         used: How much is used.
         capacity: The ceiling (default 1: *used* is already a fraction).
+            *used* may exceed it by at most `MAX_OVERSHOOT` (1.5x); more is
+            refused as a unit error (80 with the default capacity is 8000 %).
 
     Example:
         >>> from datetime import datetime, timezone
@@ -56,6 +64,15 @@ class ResourceReading:
     resource: str
     used: float = attrs.field(validator=check_non_negative)
     capacity: float = attrs.field(default=1.0, validator=check_positive)
+
+    def __attrs_post_init__(self) -> None:
+        if self.used > MAX_OVERSHOOT * self.capacity:
+            raise ValidationError.for_field(
+                "used",
+                f"at most {MAX_OVERSHOOT} x capacity ({self.capacity}): pass "
+                "capacity= or a fraction",
+                self.used,
+            )
 
     @property
     def utilisation(self) -> float:
