@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 from typing import Final
 
 import attrs
 
-from incidentkit._time import check_aware, ensure_utc, to_utc
+from incidentkit._time import check_aware, ensure_utc, format_instant, to_utc
 from incidentkit._validators import (
     check_at_least_two,
     check_fraction,
@@ -19,7 +20,7 @@ from incidentkit._validators import (
 )
 from incidentkit.errors import ValidationError
 
-from ._decision import Decision, Urgency, WindowValue, format_duration
+from ._decision import Decision, SignalState, Urgency, WindowValue, format_duration
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition
 
 
@@ -255,8 +256,10 @@ class SaturationEvaluator:
             2
         """
         kept = self.readings.setdefault(reading.resource, [])
-        kept.append(reading)
-        cutoff = reading.at - self.policy.trend_window
+        # Readings arrive out of order: keep them sorted, newest last, so an
+        # older reading never replaces a newer one.
+        bisect.insort(kept, reading, key=_reading_time)
+        cutoff = kept[-1].at - self.policy.trend_window
         old = 0
         for kept_reading in kept:
             if kept_reading.at >= cutoff:
@@ -282,11 +285,18 @@ class SaturationEvaluator:
             for name, kept in self.readings.items()
             if not kept or now - kept[-1].at > self.alerting.stale_after
         ]
-        for name in stale:
-            del self.readings[name]
+        silent = self.tracker.state.is_alerting and any(
+            self.readings[name] for name in stale
+        )
+        if not silent:
+            # Forget churned resources (bounded memory), but never while an
+            # alert is open: a silent resource must not resolve it.
+            for name in stale:
+                del self.readings[name]
         assessed = [
             self._assess(name, kept, now)
             for name, kept in sorted(self.readings.items())
+            if name not in stale
         ]
         policy = self.policy
         thresholds = {
@@ -305,6 +315,8 @@ class SaturationEvaluator:
                 reasons=("no fresh resource readings",),
             )
         worst = max(assessed, key=lambda a: (a.rank, a.utilisation))
+        if silent and not worst.rank:
+            return self._silent(now, previous, stale, thresholds)
         fullest = max(assessed, key=lambda a: a.utilisation)
         headroom = policy.target / fullest.utilisation if fullest.utilisation else None
         condition = (
@@ -331,6 +343,33 @@ class SaturationEvaluator:
             time_to_exhaustion=worst.exhaustion,
             headroom=headroom,
             reasons=(self._reason(worst), _headroom_text(fullest, headroom, policy)),
+        )
+
+    def _silent(
+        self,
+        now: dt.datetime,
+        previous: SignalState,
+        stale: list[str],
+        thresholds: dict[str, float],
+    ) -> Decision:
+        """An open alert with a silent resource: no data, never a resolution."""
+        names = ", ".join(sorted(stale))
+        state = self.tracker.update(Condition.NO_DATA, now)
+        last = max(self.readings[name][-1].at for name in stale)
+        return Decision(
+            self.name,
+            state,
+            previous,
+            now,
+            # A ticket, so a page held open is not re-sent or escalated.
+            urgency=Urgency.TICKET if state.is_alerting else None,
+            thresholds=thresholds,
+            reasons=(
+                (
+                    f"no fresh reading of {names} (last at {format_instant(last)}) "
+                    "while the alert is open: missing data does not resolve it"
+                ),
+            ),
         )
 
     def _assess(
@@ -395,6 +434,10 @@ def _headroom_text(
         f"it could take only about {headroom - 1:.0%} more traffic before "
         f"{fullest.resource} reaches its {target}"
     )
+
+
+def _reading_time(reading: ResourceReading) -> dt.datetime:
+    return reading.at
 
 
 def _slope(readings: list[ResourceReading]) -> float:
