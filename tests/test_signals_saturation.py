@@ -6,6 +6,8 @@ import pytest
 
 from incidentkit.errors import ValidationError
 from incidentkit.signals import (
+    NotificationKind,
+    Notifier,
     ResourceReading,
     SaturationEvaluator,
     SaturationPolicy,
@@ -94,3 +96,51 @@ def test_a_trend_needs_at_least_two_readings() -> None:
         ValidationError, match="'min_trend_readings' must be an integer of at least 2"
     ):
         SaturationPolicy(min_trend_readings=1)
+
+
+# --- defect 6: a percent passed as a fraction is refused ---------------------
+
+
+def test_a_percent_passed_as_a_fraction_is_refused() -> None:
+    with pytest.raises(ValidationError, match=r"used.*capacity=") as info:
+        ResourceReading(T0, "cpu", 80)
+    assert info.value.field == "used"
+    assert ResourceReading(T0, "cpu", 80, capacity=100).utilisation == 0.8
+    assert ResourceReading(T0, "runqueue", 1.5).utilisation == 1.5  # overshoot
+
+
+# --- defect 4: reading order and silent resources ----------------------------
+
+
+def test_an_older_reading_does_not_replace_a_newer_one() -> None:
+    # Before: disk 95 % then an older 30 % read as 30 %.
+    saturation = SaturationEvaluator()
+    saturation.observe(ResourceReading(T0, "disk", 0.95))
+    saturation.observe(ResourceReading(T0 - MINUTE, "disk", 0.30))
+    decision = saturation.evaluate(T0)
+    assert decision.windows[0].value == 0.95
+    assert decision.state is SignalState.FIRING
+    assert [r.at for r in saturation.readings["disk"]] == [T0 - MINUTE, T0]
+
+
+def test_a_silent_full_disk_never_resolves_the_alert() -> None:
+    # Before: the disk was forgotten after stale_after and RESOLVED was sent.
+    saturation = SaturationEvaluator()
+    notifier = Notifier()
+    kinds = []
+    states = []
+    for minute in range(12):
+        at = T0 + minute * MINUTE
+        saturation.observe(ResourceReading(at, "cpu", 0.10))
+        if minute == 0:
+            saturation.observe(ResourceReading(at, "disk", 0.97))
+        decision = saturation.evaluate(at)
+        states.append(decision.state)
+        kinds += [n.kind for n in notifier.process([decision])]
+        if minute == 6:
+            assert "no fresh reading of disk" in decision.reasons[0]
+    assert kinds == [NotificationKind.FIRING, NotificationKind.RESOLVED_NO_DATA]
+    assert (
+        states
+        == [SignalState.FIRING] * 6 + [SignalState.NO_DATA] + [SignalState.OK] * 5
+    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -210,9 +211,12 @@ def test_quantile_must_be_between_zero_and_one(q: float) -> None:
         LatencySketch().quantile(q)
 
 
-def test_quantile_error_bound_is_the_relative_width_of_its_bounds() -> None:
+def test_quantile_error_bound_is_relative_to_the_worst_true_value() -> None:
+    # The truth may be 1.98: 0.02 / 1.98 = 0.0101..., rounded up at 12 digits.
     estimate = Quantile(0.9, 2.0, 1.98, 2.02, 5.0, 0.01)
-    assert estimate.relative_error_bound == 0.01
+    assert estimate.relative_error_bound == 0.010101010102
+    assert Quantile(0.5, 0.5, 0.0, 1.0, 2.0, 0.01).relative_error_bound == math.inf
+    assert Quantile(0.5, 0.0, 0.0, 0.0, 2.0, 0.01).relative_error_bound == 0.0
 
 
 def test_copy_is_independent() -> None:
@@ -327,3 +331,91 @@ def test_sketch_state_loaded_from_json_is_checked(
 ) -> None:
     with pytest.raises(ValidationError, match=message):
         LatencySketch(**kwargs)  # type: ignore[arg-type]
+
+
+# --- defect 5: the stated bound holds after a collapse -----------------------
+
+
+def test_the_bound_of_a_collapsed_low_bucket_contains_the_truth() -> None:
+    # Before: quantile(0) = 0.275 with relative_error_bound 0.996 (truth 0.001).
+    sketch = LatencySketch(max_buckets=100)
+    sketch.add_many([0.001, 0.002, 1, 2])
+    p0 = sketch.quantile(0)
+    assert p0 is not None
+    assert not p0.guaranteed
+    assert p0.relative_error_bound >= abs(p0.value - 0.001) / 0.001
+    assert (
+        p0.relative_error_bound == math.ceil((p0.value - 0.001) / 0.001 * 1e12) / 1e12
+    )
+
+
+def test_a_wide_range_under_a_small_cap_reports_bounds_that_hold() -> None:
+    # Before: p0-p75 reported 1.0 against actual errors up to 1.9e10.
+    values = np.geomspace(1e-6, 1e6, 2001)
+    sketch = LatencySketch(max_buckets=200)
+    sketch.add_many(values)
+    for q in (0.0, 0.25, 0.5, 0.75):
+        estimate = sketch.quantile(q)
+        assert estimate is not None
+        truth = float(values[math.floor(q * 2000)])
+        assert abs(estimate.value - truth) <= estimate.relative_error_bound * truth
+    p0 = sketch.quantile(0.0)
+    assert p0 is not None
+    assert p0.relative_error_bound > 1e10
+
+
+def test_bounds_of_an_uncollapsed_sketch_stay_near_the_accuracy() -> None:
+    sketch = LatencySketch()
+    sketch.add_many([0.5, 1.5, 2.5, 3.5])
+    for q in (0.0, 0.5, 1.0):
+        estimate = sketch.quantile(q)
+        assert estimate is not None
+        assert estimate.relative_error_bound <= 0.01 + 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.just(0.0),
+            st.floats(min_value=1e-9, max_value=1e9, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=80,
+    ),
+    st.integers(min_value=2, max_value=40),
+    st.floats(min_value=0.0, max_value=1.0),
+)
+def test_the_relative_bound_always_contains_the_exact_quantile(
+    values: list[float], max_buckets: int, q: float
+) -> None:
+    sketch = LatencySketch(max_buckets=max_buckets)
+    sketch.add_many(values)
+    exact = np.sort(np.asarray(values))
+    truth = float(exact[math.floor(q * (len(values) - 1))])
+    estimate = sketch.quantile(q)
+    assert estimate is not None
+    assert estimate.lower <= truth <= estimate.upper
+    if truth == 0.0:
+        assert estimate.value == 0.0
+    else:
+        error = abs(estimate.value - truth) / truth
+        assert error <= estimate.relative_error_bound * (1 + 1e-9)
+
+
+# --- defect 6: nonsense refused ----------------------------------------------
+
+
+def test_quantile_refuses_a_bool() -> None:
+    sketch = LatencySketch()
+    sketch.add(1.0)
+    with pytest.raises(ValidationError, match="q"):
+        sketch.quantile(True)  # noqa: FBT003 - the nonsense under test
+
+
+def test_negative_zero_is_stored_as_zero() -> None:
+    sketch = LatencySketch()
+    sketch.add(-0.0)
+    sketch.add_many([-0.0, 0.5])
+    assert math.copysign(1.0, sketch.minimum) == 1.0
+    assert (sketch.minimum, sketch.zero_count) == (0.0, 2.0)

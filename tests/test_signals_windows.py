@@ -30,7 +30,14 @@ events_strategy = st.lists(
 
 def feed(counts: RollingCounts, events: list[Event]) -> None:
     for second, kind, weight in events:
-        counts.add(T0 + timedelta(seconds=second), **{kind: float(weight)})
+        w = {k: float(weight) if k == kind else 0.0 for k in KINDS}
+        counts.add(
+            T0 + timedelta(seconds=second),
+            good=w["good"],
+            explicit=w["explicit"],
+            implicit=w["implicit"],
+            policy=w["policy"],
+        )
 
 
 def brute_force(events: list[Event], now: datetime, minutes: int) -> dict[str, float]:
@@ -96,13 +103,138 @@ def test_old_slots_are_reused_and_late_events_are_reported_as_dropped() -> None:
     assert len(counts.ids) == 10
 
 
-def test_coverage_is_the_share_of_the_window_since_data_began() -> None:
+def test_coverage_is_the_share_of_the_window_slots_that_received_data() -> None:
     counts = RollingCounts()
     counts.add(T0, good=1)
+    counts.add(T0 + timedelta(minutes=10))  # alive, no events: still data
     now = T0 + timedelta(minutes=14)
-    assert counts.counts(now, timedelta(hours=1)).coverage == pytest.approx(15 / 60)
-    assert counts.counts(now, timedelta(minutes=5)).coverage == 1.0
+    assert counts.counts(now, timedelta(hours=1)).coverage == 2 / 60
+    assert counts.counts(now, timedelta(minutes=5)).coverage == 1 / 5
+    assert counts.counts(now, timedelta(minutes=4)).coverage == 0.0
     assert counts.counts(T0 - timedelta(minutes=1), SLOT).coverage == 0.0
+
+
+# --- defect 1: future-dated events -------------------------------------------
+
+
+def test_one_event_a_year_ahead_does_not_blind_the_ring() -> None:
+    # Before: the year-ahead event took a ring position; every real event of
+    # that position was dropped, last_seen stayed a year ahead (always fresh).
+    counts = RollingCounts(slot=SLOT, slots=10)
+    counts.add(T0, good=1)
+    counts.counts(T0, SLOT)  # the ring now knows the time
+    counts.add(T0 + timedelta(days=365), good=7)
+    for minute in range(1, 30):
+        counts.add(T0 + timedelta(minutes=minute), explicit=100)
+    now = T0 + timedelta(minutes=29)
+    window = counts.counts(now, timedelta(minutes=10))
+    assert (window.explicit, window.good, window.coverage) == (1000.0, 0.0, 1.0)
+    assert (counts.future, counts.dropped) == (7.0, 0.0)
+    assert counts.last_seen == now
+
+
+def test_a_future_event_before_any_evaluation_leaves_at_the_first() -> None:
+    counts = RollingCounts(slot=SLOT, slots=10)
+    counts.add(T0 + timedelta(days=365, minutes=3), good=7)
+    counts.add(T0, explicit=3)
+    window = counts.counts(T0, timedelta(minutes=10))
+    assert (window.explicit, window.good) == (3.0, 0.0)
+    assert counts.future == 7.0
+    assert counts.last_seen == T0  # the start of the newest slot kept
+    assert counts.first == slot_of(T0)
+
+
+def test_an_explicit_now_refuses_future_events_from_the_start() -> None:
+    counts = RollingCounts(slot=SLOT, slots=10)
+    counts.add(T0 + timedelta(minutes=6), good=2, now=T0)
+    counts.add(T0 + timedelta(minutes=5), good=1, now=T0)  # within max_skew
+    counts.add(T0 - timedelta(minutes=10), good=8, now=T0)  # older than the ring
+    assert (counts.future, counts.dropped, sum(counts.good), counts.first) == (
+        2.0,
+        8.0,
+        1.0,
+        slot_of(T0 + timedelta(minutes=5)),
+    )
+    assert counts.clock == T0
+
+
+def test_max_skew_is_configurable_and_checked() -> None:
+    counts = RollingCounts(slot=SLOT, slots=10, max_skew=timedelta(minutes=1))
+    counts.counts(T0, SLOT)
+    counts.add(T0 + timedelta(minutes=2), good=1)
+    assert counts.future == 1.0
+    with pytest.raises(ValidationError, match="max_skew"):
+        RollingCounts(max_skew=timedelta(0))
+
+
+def test_a_rolling_sketch_refuses_future_values_too() -> None:
+    ring = RollingSketch(slot=SLOT, slots=10)
+    ring.window(T0, SLOT)
+    ring.add(T0 + timedelta(days=365), 9.0)
+    for minute in range(1, 12):
+        ring.add(T0 + timedelta(minutes=minute), 0.1)
+    window = ring.window(T0 + timedelta(minutes=11), timedelta(minutes=10))
+    assert (window.count, window.maximum) == (10.0, 0.1)
+    assert (ring.future, ring.dropped) == (1.0, 0.0)
+    early = RollingSketch(slot=SLOT, slots=10)
+    early.add(T0 + timedelta(days=365, minutes=3), 9.0)
+    early.add(T0, 0.2)
+    assert early.window(T0, SLOT).count == 1.0
+    assert (early.future, early.last_seen) == (1.0, T0)
+
+
+def test_future_state_round_trips_and_is_checked() -> None:
+    counts = RollingCounts(slot=SLOT, slots=10)
+    counts.counts(T0, SLOT)
+    counts.add(T0 + timedelta(days=1), good=4)
+    counts.add(T0, good=1)
+    back = serialization.loads(serialization.dumps(counts), RollingCounts)
+    assert back == counts
+    assert (back.future, back.clock) == (4.0, T0)
+    data = serialization.to_dict(counts)
+    for field, value in (("future", -1.0), ("last_seen", None)):
+        with pytest.raises(ValidationError, match=field):
+            serialization.from_dict(dict(data, **{field: value}), RollingCounts)
+
+
+# --- defect 2: late events, first and coverage -------------------------------
+
+
+def test_an_event_older_than_the_ring_is_dropped_and_keeps_first() -> None:
+    # Before: dropped == 0, first moved back 25 minutes, coverage 1.0.
+    counts = RollingCounts(slot=SLOT, slots=10)
+    counts.add(T0 + timedelta(minutes=30), good=1)
+    counts.counts(T0 + timedelta(minutes=30), SLOT)  # the ring knows the time
+    counts.add(T0 + timedelta(minutes=5), good=4)  # 25 minutes late
+    assert (counts.dropped, counts.first) == (4.0, slot_of(T0 + timedelta(minutes=30)))
+    window = counts.counts(T0 + timedelta(minutes=30), timedelta(minutes=10))
+    assert (window.good, window.coverage) == (1.0, 0.1)
+
+
+def test_merge_does_not_take_a_first_slot_it_dropped() -> None:
+    mine = RollingCounts(slot=SLOT, slots=10)
+    mine.add(T0 + timedelta(minutes=30), good=1, now=T0 + timedelta(minutes=30))
+    theirs = RollingCounts(slot=SLOT, slots=10)
+    theirs.add(T0 + timedelta(minutes=18), good=4)  # too old for mine
+    theirs.add(T0 + timedelta(minutes=25), good=2)
+    mine.merge(theirs)
+    assert (mine.dropped, mine.first) == (4.0, slot_of(T0 + timedelta(minutes=25)))
+    window = mine.counts(T0 + timedelta(minutes=30), timedelta(minutes=10))
+    assert (window.good, window.coverage) == (3.0, 0.2)
+
+
+def test_coverage_after_a_two_hour_gap_counts_the_slots_with_data() -> None:
+    # Before: 1.0 with 1 of 60 slots filled.
+    counts = RollingCounts()
+    for minute in range(60):
+        counts.add(T0 + timedelta(minutes=minute), good=1)
+    now = T0 + timedelta(hours=3)
+    counts.add(now, good=1)
+    assert counts.counts(now, timedelta(hours=1)).coverage == 1 / 60
+
+
+def slot_of(at: datetime) -> int:
+    return (at - datetime(1970, 1, 1, tzinfo=timezone.utc)) // SLOT
 
 
 def test_zero_traffic_slots_differ_from_slots_without_data() -> None:

@@ -9,6 +9,7 @@ import attrs
 
 from incidentkit._time import check_aware, to_utc
 from incidentkit._validators import (
+    check_bool,
     check_fraction,
     check_non_negative_timedelta,
     check_positive_timedelta,
@@ -49,8 +50,8 @@ class Request:
 
     at: dt.datetime = attrs.field(converter=to_utc, validator=check_aware)
     latency: dt.timedelta = attrs.field(validator=check_non_negative_timedelta)
-    ok: bool = True
-    correct: bool = True
+    ok: bool = attrs.field(default=True, validator=check_bool)
+    correct: bool = attrs.field(default=True, validator=check_bool)
 
 
 @attrs.frozen

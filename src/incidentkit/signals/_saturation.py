@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 from typing import Final
 
 import attrs
 
-from incidentkit._time import check_aware, ensure_utc, shift_clamped, to_utc
+from incidentkit._time import (
+    check_aware,
+    ensure_utc,
+    format_instant,
+    shift_clamped,
+    to_utc,
+)
 from incidentkit._validators import (
     check_at_least_two,
     check_fraction,
@@ -19,7 +26,7 @@ from incidentkit._validators import (
 )
 from incidentkit.errors import ValidationError
 
-from ._decision import Decision, Urgency, WindowValue, format_duration
+from ._decision import Decision, SignalState, Urgency, WindowValue, format_duration
 from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition
 
 
@@ -31,6 +38,12 @@ _TWO: Final[float] = 2.0
 _TEN_PERCENT: Final[float] = 1.1
 _PAGE_RANK: Final[int] = 2
 _YEAR_SECONDS: Final[float] = 365 * 86400.0
+MAX_OVERSHOOT: Final[float] = 1.5
+"""The most *used* may exceed *capacity*, as a multiple (a run queue, a burst).
+
+A reading beyond it is almost always a unit error (a percent passed as a
+fraction of the default capacity 1), so it is refused.
+"""
 
 
 @attrs.frozen
@@ -43,6 +56,8 @@ class ResourceReading:
         resource: Its name: ``"memory"``, ``"cpu"``, ``"connections"``...
         used: How much is used.
         capacity: The ceiling (default 1: *used* is already a fraction).
+            *used* may exceed it by at most `MAX_OVERSHOOT` (1.5x); more is
+            refused as a unit error (80 with the default capacity is 8000 %).
 
     Example:
         >>> from datetime import datetime, timezone
@@ -56,6 +71,15 @@ class ResourceReading:
     resource: str
     used: float = attrs.field(validator=check_non_negative)
     capacity: float = attrs.field(default=1.0, validator=check_positive)
+
+    def __attrs_post_init__(self) -> None:
+        if self.used > MAX_OVERSHOOT * self.capacity:
+            raise ValidationError.for_field(
+                "used",
+                f"at most {MAX_OVERSHOOT} x capacity ({self.capacity}): pass "
+                "capacity= or a fraction",
+                self.used,
+            )
 
     @property
     def utilisation(self) -> float:
@@ -238,8 +262,10 @@ class SaturationEvaluator:
             2
         """
         kept = self.readings.setdefault(reading.resource, [])
-        kept.append(reading)
-        cutoff = shift_clamped(reading.at, -self.policy.trend_window)
+        # Readings arrive out of order: keep them sorted, newest last, so an
+        # older reading never replaces a newer one.
+        bisect.insort(kept, reading, key=_reading_time)
+        cutoff = shift_clamped(kept[-1].at, -self.policy.trend_window)
         old = 0
         for kept_reading in kept:
             if kept_reading.at >= cutoff:
@@ -265,11 +291,18 @@ class SaturationEvaluator:
             for name, kept in self.readings.items()
             if not kept or now - kept[-1].at > self.alerting.stale_after
         ]
-        for name in stale:
-            del self.readings[name]
+        silent = self.tracker.state.is_alerting and any(
+            self.readings[name] for name in stale
+        )
+        if not silent:
+            # Forget churned resources (bounded memory), but never while an
+            # alert is open: a silent resource must not resolve it.
+            for name in stale:
+                del self.readings[name]
         assessed = [
             self._assess(name, kept, now)
             for name, kept in sorted(self.readings.items())
+            if name not in stale
         ]
         policy = self.policy
         thresholds = {
@@ -288,6 +321,8 @@ class SaturationEvaluator:
                 reasons=("no fresh resource readings",),
             )
         worst = max(assessed, key=lambda a: (a.rank, a.utilisation))
+        if silent and not worst.rank:
+            return self._silent(now, previous, stale, thresholds)
         fullest = max(assessed, key=lambda a: a.utilisation)
         headroom = policy.target / fullest.utilisation if fullest.utilisation else None
         condition = (
@@ -314,6 +349,33 @@ class SaturationEvaluator:
             time_to_exhaustion=worst.exhaustion,
             headroom=headroom,
             reasons=(self._reason(worst), _headroom_text(fullest, headroom, policy)),
+        )
+
+    def _silent(
+        self,
+        now: dt.datetime,
+        previous: SignalState,
+        stale: list[str],
+        thresholds: dict[str, float],
+    ) -> Decision:
+        """An open alert with a silent resource: no data, never a resolution."""
+        names = ", ".join(sorted(stale))
+        state = self.tracker.update(Condition.NO_DATA, now)
+        last = max(self.readings[name][-1].at for name in stale)
+        return Decision(
+            self.name,
+            state,
+            previous,
+            now,
+            # A ticket, so a page held open is not re-sent or escalated.
+            urgency=Urgency.TICKET if state.is_alerting else None,
+            thresholds=thresholds,
+            reasons=(
+                (
+                    f"no fresh reading of {names} (last at {format_instant(last)}) "
+                    "while the alert is open: missing data does not resolve it"
+                ),
+            ),
         )
 
     def _assess(
@@ -378,6 +440,10 @@ def _headroom_text(
         f"it could take only about {headroom - 1:.0%} more traffic before "
         f"{fullest.resource} reaches its {target}"
     )
+
+
+def _reading_time(reading: ResourceReading) -> dt.datetime:
+    return reading.at
 
 
 def _slope(readings: list[ResourceReading]) -> float:

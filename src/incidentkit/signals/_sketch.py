@@ -143,16 +143,26 @@ class Quantile:
         """
         The largest relative error the estimate can have given its bounds.
 
+        The error is relative to the true quantile, which lies somewhere in
+        ``[lower, upper]``: the bound is the worse of the two ends,
+        ``max((value - lower) / lower, (upper - value) / upper)``, so it holds
+        after a collapse too (infinite when *lower* is zero and the estimate
+        is not: nothing bounds it then).  Rounded up at the 12th digit.
+
         Example:
             >>> from incidentkit.signals import Quantile
             >>> Quantile(0.5, 1.0, 0.99, 1.01, 10.0, 0.01).relative_error_bound
-            0.01
+            0.010101010102
         """
-        if self.value == 0.0:
-            return 0.0
-        return round(
-            max(self.value - self.lower, self.upper - self.value) / self.value, 12
-        )
+        value, lower, upper = self.value, self.lower, self.upper
+        worst = 0.0
+        if upper > value:
+            worst = (upper - value) / upper
+        if value > lower:
+            if lower <= 0.0:
+                return math.inf
+            worst = max(worst, (value - lower) / lower)
+        return math.ceil(worst * 1e12) / 1e12
 
 
 @attrs.define(on_setattr=attrs.setters.NO_OP)
@@ -417,7 +427,7 @@ class LatencySketch:
     def _add_special(self, value: float, weight: float) -> None:
         _check_weight(weight)
         check_value(value)
-        value = float(value)
+        value = float(value) + 0.0  # -0.0 becomes 0.0: never a minimum below zero
         weight = float(weight)
         if not (self.total + value * weight < _INF and self.count + weight < _INF):
             _refuse_overflow("value", value * weight)
@@ -678,7 +688,11 @@ class LatencySketch:
             >>> LatencySketch().quantile(0.5) is None
             True
         """
-        if not isinstance(q, (int, float)) or not 0.0 <= q <= 1.0:
+        if (
+            isinstance(q, bool)
+            or not isinstance(q, (int, float))
+            or not 0.0 <= q <= 1.0
+        ):
             raise ValidationError.for_field("q", "a number in [0, 1]", q)
         if self.count <= 0.0:
             return None

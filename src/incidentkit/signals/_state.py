@@ -20,6 +20,7 @@ from incidentkit._validators import (
     check_non_negative_timedelta,
     check_positive_int,
     check_positive_timedelta,
+    instance_of,
 )
 from incidentkit.errors import ValidationError
 
@@ -115,7 +116,10 @@ class AlertPolicy:
     keep_firing_for: dt.timedelta = attrs.field(
         default=dt.timedelta(0), validator=check_non_negative_timedelta
     )
-    no_data: NoDataPolicy = NoDataPolicy.NO_DATA
+    no_data: NoDataPolicy = attrs.field(
+        default=NoDataPolicy.NO_DATA,
+        validator=instance_of(NoDataPolicy, "a NoDataPolicy"),
+    )
     stale_after: dt.timedelta = attrs.field(
         default=dt.timedelta(minutes=5), validator=check_positive_timedelta
     )

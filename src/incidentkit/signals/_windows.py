@@ -48,6 +48,16 @@ _FIRST_INSTANT: Final[dt.datetime] = dt.datetime.min.replace(tzinfo=dt.timezone.
 _LAST_INSTANT: Final[dt.datetime] = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 _EMPTY: Final[int] = -(2**62)
 _MINUTE: Final[dt.timedelta] = dt.timedelta(minutes=1)
+DEFAULT_MAX_SKEW: Final[dt.timedelta] = dt.timedelta(minutes=5)
+"""Default *max_skew* of the rings: Prometheus' 5 m staleness lookback.
+
+An event dated further than this past the ring's clock (the latest evaluation
+time it was asked about, or the *now* passed to ``add``) is counted as
+`RollingCounts.future` and never moves the ring: one clock-skewed host must not
+evict real data.  Data that arrived before the ring knew any time leaves it at
+the first evaluation it is ahead of.  Five minutes is the default
+*stale_after* of `AlertPolicy` (Prometheus' lookback).
+"""
 
 
 class ErrorKind(enum.Enum):
@@ -87,15 +97,69 @@ def _is_count(value: object) -> bool:
     )
 
 
-def _check_dropped(value: object) -> None:
+def _check_dropped(value: object, field: str = "dropped") -> None:
     if (
         isinstance(value, bool)
         or not isinstance(value, (int, float))
         or not 0 <= value < math.inf
     ):
+        raise ValidationError.for_field(field, "a finite, non-negative count", value)
+
+
+def _check_times(self: RollingCounts | RollingSketch, held: list[int]) -> None:
+    """*last_seen* is in the newest held slot or later; *clock* is aware."""
+    if self.clock is not None:
+        self.clock = ensure_utc(self.clock, field="clock")
+    if self.last_seen is not None:
+        self.last_seen = ensure_utc(self.last_seen, field="last_seen")
+    newest = max(held, default=None)
+    if newest is None:
+        return
+    if self.last_seen is None or slot_index(self.last_seen, self.slot) < newest:
         raise ValidationError.for_field(
-            "dropped", "a finite, non-negative count", value
+            "last_seen",
+            f"a time in the newest slot held ({newest}) or later",
+            self.last_seen,
         )
+
+
+def _reference(
+    self: RollingCounts | RollingSketch, now: dt.datetime | None
+) -> dt.datetime | None:
+    """
+    The time the ring trusts: *now*, else the newest of its clock and data.
+
+    Until the ring knows a time (from `counts`, `window` or an explicit
+    *now*) it trusts nothing: its newest data may be from a skewed clock.
+    """
+    if now is None:
+        if self.clock is None:
+            return None
+        now = self.clock
+    if self.last_seen is not None and self.last_seen > now:
+        return self.last_seen
+    return now
+
+
+def _too_far_ahead(
+    self: RollingCounts | RollingSketch, at: dt.datetime, reference: dt.datetime | None
+) -> bool:
+    if reference is None:
+        return False
+    try:
+        limit = reference + self.max_skew
+    except OverflowError:
+        return False
+    return at > limit
+
+
+def _too_late(
+    self: RollingCounts | RollingSketch, index: int, reference: dt.datetime | None
+) -> bool:
+    """Whether slot *index* is older than the ring's horizon behind *reference*."""
+    if reference is None:
+        return False
+    return index <= slot_index(reference, self.slot) - self.slots
 
 
 def _check_ring(field: str, value: object, slots: int) -> None:
@@ -259,7 +323,13 @@ class RollingCounts:
         policy: Policy failures per position.
         first: The first slot index that received data, if any.
         last_seen: The latest time data arrived for.
-        dropped: Events that arrived too late for the ring and were not counted.
+        dropped: Events that arrived too late for the ring (older than its
+            horizon behind the newest data) and were not counted.
+        max_skew: How far past *clock* (or the *now* given to `add`) an event
+            may be dated (default `DEFAULT_MAX_SKEW`, 5 minutes).
+        clock: The latest evaluation time `counts` was asked about, if any.
+        future: Events dated more than *max_skew* past the clock, not counted
+            (reported so a skewed source is visible).
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -290,6 +360,11 @@ class RollingCounts:
     first: int | None = None
     last_seen: dt.datetime | None = None
     dropped: float = 0.0
+    max_skew: dt.timedelta = attrs.field(
+        default=DEFAULT_MAX_SKEW, validator=check_positive_timedelta
+    )
+    clock: dt.datetime | None = None
+    future: float = 0.0
 
     def __attrs_post_init__(self) -> None:
         # State may come from JSON: one pass over the ring checks it all.
@@ -308,9 +383,9 @@ class RollingCounts:
                         value,
                     )
         _check_first(self.first, self.ids, used)
-        if self.last_seen is not None:
-            self.last_seen = ensure_utc(self.last_seen, field="last_seen")
+        _check_times(self, [self.ids[position] for position in used])
         _check_dropped(self.dropped)
+        _check_dropped(self.future, "future")
 
     @property
     def horizon(self) -> dt.timedelta:
@@ -325,9 +400,14 @@ class RollingCounts:
         explicit: float = 0.0,
         implicit: float = 0.0,
         policy: float = 0.0,
+        now: dt.datetime | None = None,
     ) -> None:
         """
         Count events at *at*; all zero counts still record that data arrived.
+
+        Events older than the ring's horizon behind its newest data are added
+        to `dropped`; events dated more than *max_skew* past *now* (or, without
+        it, past `clock`) are added to `future`.  Neither moves the ring.
 
         Args:
             at: When the events happened (aware).
@@ -335,9 +415,11 @@ class RollingCounts:
             explicit: Explicit failures.
             implicit: Implicit failures.
             policy: Policy failures.
+            now: The current time, if the caller knows it (aware); it
+                advances `clock`.
 
         Raises:
-            ValidationError: If *at* is naive or a count is negative.
+            ValidationError: If *at* or *now* is naive or a count is negative.
 
         Example:
             >>> from datetime import datetime, timezone
@@ -355,10 +437,18 @@ class RollingCounts:
             ("policy", policy),
         ):
             _check_weight(name, value)
+        weight = good + explicit + implicit + policy
+        if now is not None:
+            self._advance(ensure_utc(now, field="now"))
+        reference = _reference(self, None)
+        if _too_far_ahead(self, at, reference):
+            self.future += weight
+            return
         index = slot_index(at, self.slot)
-        position = self._position(index)
+        late = _too_late(self, index, reference)
+        position = None if late else self._position(index)
         if position is None:
-            self.dropped += good + explicit + implicit + policy
+            self.dropped += weight
             return
         sums = (
             self.good[position] + good,
@@ -426,6 +516,7 @@ class RollingCounts:
         """
         now = ensure_utc(now, field="now")
         count = slots_for(window, self.slot, self.slots, "window")
+        self._advance(now)
         end = slot_index(now, self.slot)
         good = explicit = implicit = policy = 0.0
         for position in self._positions(end, count):
@@ -444,10 +535,47 @@ class RollingCounts:
         )
 
     def _coverage(self, end: int, count: int) -> float:
-        if self.first is None or self.first > end:
-            return 0.0
-        start = max(self.first, end - count + 1)
-        return (end - start + 1) / count
+        """The share of the window's slots that received data."""
+        return sum(1 for _ in self._positions(end, count)) / count
+
+    def _advance(self, now: dt.datetime) -> None:
+        """
+        Move `clock` to *now*; data dated past it by *max_skew* becomes `future`.
+
+        Only data that arrived before the ring knew any time can be ahead: it
+        leaves the ring, and `last_seen` falls back to the newest slot kept.
+        """
+        if self.clock is not None and now <= self.clock:
+            return
+        self.clock = now
+        self._evict(now)
+
+    def _evict(self, now: dt.datetime) -> None:
+        last = self.last_seen
+        if last is None or not _too_far_ahead(self, last, now):
+            return
+        limit = slot_index(now + self.max_skew, self.slot)
+        newest = None
+        for position, index in enumerate(self.ids):
+            if index == _EMPTY:
+                continue
+            if index > limit:
+                self.future += (
+                    self.good[position]
+                    + self.explicit[position]
+                    + self.implicit[position]
+                    + self.policy[position]
+                )
+                self.ids[position] = _EMPTY
+                for field in _COUNT_FIELDS:
+                    getattr(self, field)[position] = 0.0
+            elif newest is None or index > newest:
+                newest = index
+        self.last_seen = None if newest is None else EPOCH + newest * self.slot
+        if newest is None:
+            self.first = None
+        elif self.first is not None and self.first > newest:
+            self.first = newest
 
     def slot_totals(
         self, start: dt.datetime, end: dt.datetime
@@ -513,11 +641,22 @@ class RollingCounts:
             2.0
         """
         _same_shape(self, other)
+        if other.last_seen is not None and (
+            self.last_seen is None or other.last_seen > self.last_seen
+        ):
+            self.last_seen = other.last_seen
+        if other.clock is not None and (self.clock is None or other.clock > self.clock):
+            self.clock = other.clock
+        reference = _reference(self, None)
+        accepted_first = None
+        late = False
         for position, index in enumerate(other.ids):
             if index == _EMPTY:
                 continue
-            mine = self._position(index)
+            late_slot = _too_late(self, index, reference)
+            mine = None if late_slot else self._position(index)
             if mine is None:
+                late = True
                 self.dropped += (
                     other.good[position]
                     + other.explicit[position]
@@ -525,17 +664,20 @@ class RollingCounts:
                     + other.policy[position]
                 )
                 continue
+            if accepted_first is None or index < accepted_first:
+                accepted_first = index
             self.good[mine] += other.good[position]
             self.explicit[mine] += other.explicit[position]
             self.implicit[mine] += other.implicit[position]
             self.policy[mine] += other.policy[position]
-        if other.first is not None and (self.first is None or other.first < self.first):
-            self.first = other.first
-        if other.last_seen is not None and (
-            self.last_seen is None or other.last_seen > self.last_seen
-        ):
-            self.last_seen = other.last_seen
+        # A first slot that this ring could not take must not widen its history.
+        theirs = accepted_first if late else other.first
+        if theirs is not None and (self.first is None or theirs < self.first):
+            self.first = theirs
         self.dropped += other.dropped
+        self.future += other.future
+        if self.clock is not None:
+            self._evict(self.clock)
 
 
 def _same_shape(
@@ -567,6 +709,11 @@ class RollingSketch:
         sketches: The sketch of each position (`None` while unused).
         dropped: Values that arrived too late for the ring and were not
             counted (as in `RollingCounts`).
+        last_seen: The latest time a value arrived for.
+        max_skew: How far past *clock* (or the *now* given to `add`) a value
+            may be dated (default `DEFAULT_MAX_SKEW`, 5 minutes).
+        clock: The latest evaluation time `window` was asked about, if any.
+        future: Values dated more than *max_skew* past the clock, not counted.
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -594,6 +741,12 @@ class RollingSketch:
         default=attrs.Factory(_no_sketches, takes_self=True)
     )
     dropped: float = 0.0
+    last_seen: dt.datetime | None = None
+    max_skew: dt.timedelta = attrs.field(
+        default=DEFAULT_MAX_SKEW, validator=check_positive_timedelta
+    )
+    clock: dt.datetime | None = None
+    future: float = 0.0
 
     def __attrs_post_init__(self) -> None:
         slots = _checked_slots(self)
@@ -621,27 +774,48 @@ class RollingSketch:
                     "None elsewhere",
                     sketch,
                 )
+        _check_times(self, [self.ids[position] for position in held])
         _check_dropped(self.dropped)
+        _check_dropped(self.future, "future")
 
-    def add(self, at: dt.datetime, value: float) -> None:
+    def add(
+        self, at: dt.datetime, value: float, *, now: dt.datetime | None = None
+    ) -> None:
         """
         Add one value observed at *at*.
+
+        Late and future values are counted in `dropped` and `future`, as in
+        `RollingCounts.add`, and do not move the ring.
 
         Args:
             at: When (aware).
             value: A non-negative value (seconds).
+            now: The current time, if the caller knows it (aware); it
+                advances `clock`.
 
         Raises:
-            ValidationError: If *at* is naive or *value* invalid.
+            ValidationError: If *at* or *now* is naive or *value* invalid.
 
         Example:
             >>> from datetime import datetime, timezone
             >>> from incidentkit.signals import RollingSketch
             >>> RollingSketch().add(datetime(2024, 6, 1, tzinfo=timezone.utc), 0.1)
         """
-        sketch = self._sketch(slot_index(ensure_utc(at, field="at"), self.slot))
+        at = ensure_utc(at, field="at")
+        if now is not None:
+            self._advance(ensure_utc(now, field="now"))
+        reference = _reference(self, None)
+        if _too_far_ahead(self, at, reference):
+            check_value(value)
+            self.future += 1.0
+            return
+        index = slot_index(at, self.slot)
+        late = _too_late(self, index, reference)
+        sketch = None if late else self._sketch(index)
         if sketch is not None:
             sketch.add(value)
+            if self.last_seen is None or at > self.last_seen:
+                self.last_seen = at
         else:
             check_value(value)
             self.dropped += 1.0
@@ -679,7 +853,9 @@ class RollingSketch:
             0.0
         """
         count = slots_for(window, self.slot, self.slots, "window")
-        end = slot_index(ensure_utc(now, field="now"), self.slot)
+        now = ensure_utc(now, field="now")
+        self._advance(now)
+        end = slot_index(now, self.slot)
         merged = LatencySketch(relative_accuracy=self.relative_accuracy)
         for index in range(end - count + 1, end + 1):
             position = index % self.slots
@@ -710,13 +886,48 @@ class RollingSketch:
             2.0
         """
         _same_shape(self, other)
+        if other.last_seen is not None and (
+            self.last_seen is None or other.last_seen > self.last_seen
+        ):
+            self.last_seen = other.last_seen
+        if other.clock is not None and (self.clock is None or other.clock > self.clock):
+            self.clock = other.clock
+        reference = _reference(self, None)
         for position, index in enumerate(other.ids):
             theirs = other.sketches[position]
             if index == _EMPTY or theirs is None:
                 continue
-            mine = self._sketch(index)
+            late_slot = _too_late(self, index, reference)
+            mine = None if late_slot else self._sketch(index)
             if mine is not None:
                 mine.merge(theirs)
             else:
                 self.dropped += theirs.count
         self.dropped += other.dropped
+        self.future += other.future
+        if self.clock is not None:
+            self._evict(self.clock)
+
+    def _advance(self, now: dt.datetime) -> None:
+        if self.clock is None or now > self.clock:
+            self.clock = now
+            self._evict(now)
+
+    def _evict(self, now: dt.datetime) -> None:
+        """Values dated past *now* by *max_skew* leave the ring as `future`."""
+        last = self.last_seen
+        if last is None or not _too_far_ahead(self, last, now):
+            return
+        limit = slot_index(now + self.max_skew, self.slot)
+        newest = None
+        for position, index in enumerate(self.ids):
+            sketch = self.sketches[position]
+            if index == _EMPTY or sketch is None:
+                continue
+            if index > limit:
+                self.future += sketch.count
+                self.ids[position] = _EMPTY
+                self.sketches[position] = None
+            elif newest is None or index > newest:
+                newest = index
+        self.last_seen = None if newest is None else EPOCH + newest * self.slot
