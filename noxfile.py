@@ -175,7 +175,14 @@ def _bench_env() -> dict[str, str]:
 
 
 # Mutation testing: the modules [tool.mutmut] only_mutate lists, by their short names.
-MUTATED = ("_lifecycle", "_invariants", "incident", "timeline", "roles", "serialization")
+MUTATED = (
+    "_lifecycle",
+    "_invariants",
+    "incident",
+    "timeline",
+    "roles",
+    "serialization",
+)
 MUTANTS_DIR = ROOT / "mutants"
 MUTANTS_REPORT = ROOT / "mutants-report.txt"
 MUTANTS_CHILDREN = "2"  # the machine's two cores; --max-children=N to change it
@@ -227,11 +234,13 @@ def mutants(session: nox.Session) -> None:
     session.run("python", "-c", _MUTANTS_DUMP, str(dump), silent=True)
     rows = json.loads(dump.read_text(encoding="utf-8"))
     if selectors:
-        rows = [r for r in rows if any(fnmatch.fnmatchcase(r["name"], p) for p in selectors)]
-    report = _mutants_report(rows)
-    MUTANTS_REPORT.write_text(report, encoding="utf-8")
-    print(report)  # noqa: T201 - the session's output
-    session.log(f"report written to {MUTANTS_REPORT.name}")
+        rows = [
+            r for r in rows if any(fnmatch.fnmatchcase(r["name"], p) for p in selectors)
+        ]
+    summary, diffs = _mutants_report(rows)
+    MUTANTS_REPORT.write_text(summary + diffs, encoding="utf-8")
+    print(summary)  # noqa: T201 - the session's output
+    session.log(f"summary and the survivors' diffs in {MUTANTS_REPORT.name}")
 
 
 def _mutants_args(session: nox.Session) -> tuple[str, bool, bool, bool, list[str]]:
@@ -269,7 +278,8 @@ def _survivors() -> list[str]:
 _OTHER = ("timeout", "no tests", "skipped", "suspicious", "segfault", "not checked")
 
 
-def _mutants_report(rows: list[dict[str, str]]) -> str:
+def _mutants_report(rows: list[dict[str, str]]) -> tuple[str, str]:
+    """The summary (counts, then each survivor's changed lines) and the diffs."""
     by_module: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_module.setdefault(row["path"], []).append(row)
@@ -288,6 +298,7 @@ def _mutants_report(rows: list[dict[str, str]]) -> str:
         " left out of the rate. Only undecorated functions and methods are mutated"
         " (mutmut 3 leaves module-level code, @property and validators alone)."
     )
+    diffs = ["", "", "Diffs of the surviving mutants (also: mutmut show NAME)"]
     for path, module_rows in sorted(by_module.items()):
         survived = sorted(
             (r for r in module_rows if r["status"] == "survived"),
@@ -295,14 +306,14 @@ def _mutants_report(rows: list[dict[str, str]]) -> str:
         )
         if not survived:
             continue
-        lines += ["", f"== {path}: {len(survived)} surviving mutants", ""]
+        lines += ["", f"== {path}: {len(survived)} surviving mutants"]
+        diffs += ["", f"== {path}"]
         source = (ROOT / path).read_text(encoding="utf-8").splitlines()
         for row in survived:
-            lines.append(f"{row['name']}")
+            lines.append(row["name"])
             lines += [f"    {change}" for change in _changes(row, source)]
-            lines += [f"    | {d}" for d in row["diff"].splitlines()[2:]]
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+            diffs += ["", row["name"], *row["diff"].splitlines()]
+    return "\n".join(lines) + "\n", "\n".join(diffs) + "\n"
 
 
 def _count(rows: list[dict[str, str]]) -> dict[str, int]:
@@ -326,62 +337,76 @@ def _natural(name: str) -> list[str | int]:
 
 
 def _changes(row: dict[str, str], source: list[str]) -> list[str]:
-    """The mutant's changed lines, with their line numbers in the source file."""
+    """The mutant's changed lines, each with its line number in the source file."""
     mangled = row["name"].rpartition(".")[2].partition("__mutmut_")[0]
-    if mangled.startswith("xǁ"):  # noqa: RUF001 - mutmut's separator: xǁClassǁmethod
-        cls, _, func = mangled[2:].partition("ǁ")  # noqa: RUF001
+    if mangled.startswith("xǁ"):  # mutmut names methods xǁClassǁmethod
+        cls, _, func = mangled[2:].partition("ǁ")
     else:  # x_function
         cls, func = "", mangled[2:]
-    def_line = _def_line(row["path"], cls, func)
-    diff = row["diff"].splitlines()[2:]
-    # The diff numbers lines from the start of the function as mutmut prints it.
-    orig = [d[1:] for d in diff if not d.startswith(("+", "@@"))]
-    first_def = next(
-        (i for i, t in enumerate(orig) if t.lstrip().startswith(("def ", "async def "))),
-        0,
-    )
+    span = _span(row["path"], cls, func)
+    path = row["path"]
     out: list[str] = []
-    line = 0
-    for d in diff:
-        if d.startswith("@@"):
-            line = int(d.split()[1].lstrip("-").split(",")[0])
-        elif d.startswith("-"):
-            out.append(f"{_where(row, source, def_line, line, first_def, d)} - {d[1:].strip()}")
-            line += 1
-        elif d.startswith("+"):
-            at = _where(row, source, def_line, line - 1, first_def, None)
-            out.append(f"{at} + {d[1:].strip()}")
-        else:
-            line += 1
+    for first, hunk in _hunks(row["diff"]):
+        # Find the hunk's unchanged and removed lines in the function's source.
+        old = [d[1:].strip() for d in hunk if not d.startswith("+")]
+        at = _locate(source, old, span, near=span[0] + first - 1) if span else None
+        line, anchor = at, at
+        for d in hunk:
+            where = f"{path}:{line if line is not None else '?'}"
+            if d.startswith("-"):
+                out.append(f"{where} - {d[1:].strip()}")
+            elif d.startswith("+"):
+                out.append(
+                    f"{path}:{anchor if anchor is not None else '?'} + {d[1:].strip()}"
+                )
+                continue
+            if line is not None:
+                line += 1
+            if not d.startswith("-"):
+                anchor = line
     return out
 
 
-def _where(
-    row: dict[str, str],
-    source: list[str],
-    def_line: int | None,
-    line: int,
-    first_def: int,
-    removed: str | None,
-) -> str:
-    if def_line is None:
-        return f"{row['path']}:?"
-    number = def_line + (line - 1) - first_def
-    ok = removed is None or (
-        0 < number <= len(source) and source[number - 1].strip() == removed[1:].strip()
-    )
-    return f"{row['path']}:{number}" + ("" if ok else "?")
+def _hunks(diff: str) -> list[tuple[int, list[str]]]:
+    hunks: list[tuple[int, list[str]]] = []
+    for d in diff.splitlines()[2:]:  # after the ---/+++ header
+        if d.startswith("@@"):
+            hunks.append((int(d.split()[1].lstrip("-").split(",")[0]), []))
+        elif hunks:
+            hunks[-1][1].append(d)
+    return hunks
 
 
-def _def_line(path: str, cls: str, func: str) -> int | None:
+def _locate(
+    source: list[str], block: list[str], span: tuple[int, int], near: int
+) -> int | None:
+    """The line in *span* where *block* starts (the one nearest *near*), if any."""
+    starts = [
+        n
+        for n in range(span[0], span[1] - len(block) + 2)
+        if [t.strip() for t in source[n - 1 : n - 1 + len(block)]] == block
+    ]
+    return min(starts, key=lambda n: abs(n - near)) if starts else None
+
+
+def _span(path: str, cls: str, func: str) -> tuple[int, int] | None:
+    """The lines of a function (from its first decorator) in the source file."""
     tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
     body = tree.body
     if cls:
         body = next(
-            (n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls),
+            (
+                n.body
+                for n in tree.body
+                if isinstance(n, ast.ClassDef) and n.name == cls
+            ),
             [],
         )
     for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == func:
-            return node.lineno
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.name == func
+        ):
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            return start, node.end_lineno or node.lineno
     return None
