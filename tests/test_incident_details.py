@@ -1,0 +1,429 @@
+"""Details users rely on: who did what, which field an error names, exact edges."""
+
+import datetime as dt
+import json
+
+import cattrs
+import pytest
+
+from incidentkit import (
+    DEFAULT_POLICIES,
+    Audience,
+    Incident,
+    Move,
+    Role,
+    RoleAssignment,
+    Severity,
+    ValidationError,
+    check_roles,
+    serialization,
+)
+from incidentkit.timeline import Note, Timeline
+
+
+UTC = dt.timezone.utc
+T0 = dt.datetime(2024, 6, 1, 14, 0, tzinfo=UTC)
+MIN = dt.timedelta(minutes=1)
+NAIVE = dt.datetime(2024, 6, 1, 14, 30)
+OPS = Role.OPERATIONS_LEAD
+
+
+def declare(**kwargs):
+    return Incident.declare(
+        "Checkout errors", severity=Severity.P2, at=T0, declared_by="ana", **kwargs
+    )
+
+
+def added(before, after):
+    """The events *after* has that *before* has not, as (kind, by) pairs."""
+    return [(e.kind, e.by) for e in after.timeline][len(before.timeline) :]
+
+
+class TestWhoDidIt:
+    def test_declare_records_the_declarer_on_both_events(self):
+        inc = declare(commander="lee")
+
+        assert [("declared", "ana"), ("role_assigned", "ana")] == added(
+            Incident(id="x", title="t", severity=Severity.P3), inc
+        )
+        assert "lee" == inc.commander
+
+    @pytest.mark.parametrize(
+        ("change", "kinds"),
+        [
+            (lambda i: i.assign(OPS, "raj", at=T0 + MIN, by="kim"), ["role_assigned"]),
+            (
+                lambda i: i.hand_off(
+                    Role.INCIDENT_COMMANDER, "lee", at=T0 + MIN, by="kim"
+                ),
+                ["role_handed_off"],
+            ),
+            (
+                lambda i: i.assign(OPS, "raj", at=T0).relieve(
+                    OPS, at=T0 + MIN, by="kim"
+                ),
+                ["role_relieved"],
+            ),
+            (
+                lambda i: i.escalate(Severity.P1, at=T0 + MIN, reason="r", by="kim"),
+                ["severity_changed"],
+            ),
+            (
+                lambda i: i.downgrade(Severity.P3, at=T0 + MIN, reason="r", by="kim"),
+                ["severity_changed"],
+            ),
+            (lambda i: i.acknowledge(at=T0 + MIN, by="kim"), ["acknowledged"]),
+            (
+                lambda i: i.post_update(Audience.PUBLIC, "x", at=T0 + MIN, by="kim"),
+                ["status_update_posted"],
+            ),
+            (lambda i: i.note("x", at=T0 + MIN, by="kim"), ["note"]),
+            (
+                lambda i: i.record_mitigation("x", at=T0 + MIN, by="kim"),
+                ["mitigation_applied"],
+            ),
+            (
+                lambda i: i.identify(at=T0 + MIN, cause="c", by="kim"),
+                ["status_changed", "note"],
+            ),
+            (
+                lambda i: i.mitigate(at=T0 + MIN, how="h", by="kim"),
+                ["mitigation_applied", "status_changed"],
+            ),
+            (
+                lambda i: i.resolve(at=T0 + MIN, summary="s", by="kim"),
+                ["status_changed", "note"],
+            ),
+        ],
+    )
+    def test_every_change_records_who_made_it(self, change, kinds):
+        inc = declare()
+        if kinds == ["role_relieved"]:
+            inc = inc.assign(OPS, "raj", at=T0)
+
+        changed = change(declare())
+
+        assert [(kind, "kim") for kind in kinds] == added(
+            inc if kinds == ["role_relieved"] else declare(), changed
+        )[-len(kinds) :]
+
+    def test_close_and_reopen_record_who_made_them(self):
+        resolved = declare().resolve(at=T0 + MIN)
+
+        closed = resolved.close(at=T0 + 2 * MIN, by="kim")
+        reopened = resolved.reopen(at=T0 + 2 * MIN, reason="back", by="kim")
+
+        assert [("status_changed", "kim")] == added(resolved, closed)
+        assert [("status_changed", "kim"), ("note", "kim")] == added(resolved, reopened)
+
+    @pytest.mark.parametrize("move", list(Move))
+    def test_apply_records_who_made_the_move(self, move):
+        start = (
+            declare()
+            if move is not Move.CLOSE and move is not Move.REOPEN
+            else (declare().resolve(at=T0))
+        )
+        text = {"reason": "back"} if move is Move.REOPEN else {}
+
+        moved = start.apply(move.value, at=T0 + MIN, by="kim", **text)
+
+        assert {"kim"} == {by for _, by in added(start, moved)}
+
+
+class TestErrorsNameTheField:
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda i: i.mitigate(at=NAIVE),
+            lambda i: i.resolve(at=NAIVE),
+            lambda i: i.resolve(at=T0).close(at=NAIVE),
+            lambda i: i.acknowledge(at=NAIVE),
+            lambda i: i.assign(OPS, "raj", at=NAIVE),
+            lambda i: i.note("x", at=NAIVE),
+        ],
+    )
+    def test_a_naive_time_names_at(self, call):
+        with pytest.raises(ValidationError) as info:
+            call(declare())
+
+        assert ("at", NAIVE) == (info.value.field, info.value.got)
+
+    def test_an_earlier_move_names_at_with_both_times(self):
+        inc = declare().identify(at=T0 + 10 * MIN)
+
+        with pytest.raises(ValidationError) as info:
+            inc.mitigate(at=T0 + 5 * MIN)
+
+        assert ("at", T0 + 5 * MIN) == (info.value.field, info.value.got)
+        assert "a time at or after 2024-06-01T14:10:00+00:00" == info.value.expected
+
+    @pytest.mark.parametrize(
+        ("call", "field", "got"),
+        [
+            (lambda i: i.hand_off(OPS, "raj", at=T0), "role", "operations_lead"),
+            (lambda i: i.hand_off(Role.INCIDENT_COMMANDER, "ana", at=T0), "to", "ana"),
+            (lambda i: i.relieve(OPS, at=T0), "role", "operations_lead"),
+            (
+                lambda i: i.relieve(Role.INCIDENT_COMMANDER, at=T0),
+                "role",
+                "incident_commander",
+            ),
+            (lambda i: i.change_severity(Severity.P2, at=T0), "severity", Severity.P2),
+            (lambda i: i.escalate(Severity.P3, at=T0), "severity", Severity.P3),
+            (lambda i: i.downgrade(Severity.P1, at=T0), "severity", Severity.P1),
+            (lambda i: i.milestone("fixed_at"), "name", "fixed_at"),
+        ],
+    )
+    def test_each_refusal_names_the_field_and_the_value(self, call, field, got):
+        with pytest.raises(ValidationError) as info:
+            call(declare())
+
+        assert (field, got) == (info.value.field, info.value.got)
+
+    def test_milestone_lists_the_names_it_takes(self):
+        with pytest.raises(ValidationError) as info:
+            declare().milestone("fixed_at")
+
+        assert info.value.expected == (
+            "one of started_at, detected_at, declared_at, acknowledged_at, "
+            "mitigated_at, resolved_at, closed_at"
+        )
+
+    def test_a_closed_incident_says_which_change_was_refused(self):
+        closed = declare().resolve(at=T0).close(at=T0 + MIN)
+
+        for call, what in [
+            (
+                lambda: closed.hand_off(Role.INCIDENT_COMMANDER, "lee", at=T0),
+                "hand off a role on",
+            ),
+            (lambda: closed.relieve(OPS, at=T0), "relieve a role on"),
+            (lambda: closed.record_mitigation("x", at=T0), "record a mitigation on"),
+        ]:
+            with pytest.raises(
+                Exception, match=f"cannot {what} an incident that is closed"
+            ):
+                call()
+
+    def test_role_assignment_errors_name_their_fields(self):
+        held = RoleAssignment(OPS, "raj", T0)
+
+        with pytest.raises(ValidationError) as early:
+            held.relieve(T0 - MIN)
+        with pytest.raises(ValidationError) as naive:
+            held.relieve(NAIVE)
+        with pytest.raises(ValidationError) as asked:
+            held.is_active_at(NAIVE)
+
+        assert ("relieved_at", T0 - MIN) == (early.value.field, early.value.got)
+        assert "a time at or after assumed_at" == early.value.expected
+        assert ["at", "at"] == [naive.value.field, asked.value.field]
+
+    def test_timeline_between_names_start_and_end(self):
+        timeline = Timeline([Note(at=T0, text="x")])
+
+        with pytest.raises(ValidationError) as start:
+            timeline.between(NAIVE)
+        with pytest.raises(ValidationError) as end:
+            timeline.between(None, NAIVE)
+        with pytest.raises(ValidationError) as event:
+            timeline.add("note")  # type: ignore[arg-type]
+
+        assert ["start", "end", "event"] == [
+            start.value.field,
+            end.value.field,
+            event.value.field,
+        ]
+        assert "note" == event.value.got
+
+
+class TestEdges:
+    def test_a_move_at_the_same_instant_as_the_last_is_accepted(self):
+        inc = declare().identify(at=T0 + MIN).mitigate(at=T0 + MIN)
+
+        assert T0 + MIN == inc.mitigated_at
+
+    def test_a_severity_change_at_the_same_instant_as_the_last_is_accepted(self):
+        inc = declare().escalate(Severity.P1, at=T0).downgrade(Severity.P2, at=T0)
+
+        assert Severity.P2 is inc.severity
+
+    def test_a_next_update_due_at_the_posting_time_is_refused(self):
+        with pytest.raises(ValidationError) as info:
+            declare().post_update(Audience.PUBLIC, "x", at=T0, next_update_at=T0)
+
+        assert ("next_update_at", T0) == (info.value.field, info.value.got)
+
+    def test_a_mitigation_at_the_check_instant_counts_as_hands_on(self):
+        inc = Incident.declare("Down", severity=Severity.P1, at=T0, declared_by="ana")
+        inc = inc.record_mitigation("restart", at=T0 + MIN, by="ana")
+
+        codes = [f.code for f in inc.check_roles(T0 + MIN)]
+
+        assert "commander-hands-on" in codes
+
+    def test_a_mitigation_by_a_former_commander_is_not_hands_on_command(self):
+        inc = Incident.declare("Down", severity=Severity.P1, at=T0, declared_by="ana")
+        inc = inc.hand_off(Role.INCIDENT_COMMANDER, "lee", at=T0 + MIN)
+        inc = inc.record_mitigation("restart", at=T0 + 2 * MIN, by="ana")
+
+        assert "commander-hands-on" not in [
+            f.code for f in inc.check_roles(T0 + 3 * MIN)
+        ]
+
+    @pytest.mark.parametrize(
+        ("title", "slug"),
+        [
+            (" -- Checkout -- errors -- ", "checkout-errors"),
+            ("a" * 39 + " b", "a" * 39),
+            ("!!!", "incident"),
+            ("x" * 45, "x" * 40),
+        ],
+    )
+    def test_the_derived_id_is_a_clean_slug_of_at_most_forty(self, title, slug):
+        inc = Incident.declare(title, severity=Severity.P3, at=T0, declared_by="ana")
+
+        assert f"20240601-140000-{slug}" == inc.id
+
+
+class TestFindings:
+    def test_each_finding_says_what_and_why_about_its_subject(self):
+        p1 = Incident.declare(
+            "Down", severity=Severity.P1, at=T0, declared_by="ana", id="INC-7"
+        )
+        p1 = p1.assign(OPS, "ana", at=T0)
+        p2 = Incident.declare(
+            "Slow", severity=Severity.P2, at=T0, declared_by="ana", id="INC-8"
+        )
+
+        found = [
+            (f.code, f.level.value, f.subject, f.message) for f in p1.check_roles(T0)
+        ]
+        info = [
+            (f.code, f.level.value, f.subject, f.message) for f in p2.check_roles(T0)
+        ]
+
+        assert [
+            (
+                "no-communications-lead",
+                "error",
+                "INC-7",
+                (
+                    "A P1 has no communications lead: stakeholder updates will "
+                    "interrupt the people doing the technical work, or not happen."
+                ),
+            ),
+            (
+                "commander-hands-on",
+                "warning",
+                "INC-7",
+                (
+                    "ana is both incident commander and operations lead on a P1: "
+                    "nobody is coordinating while the hands-on work goes on."
+                ),
+            ),
+        ] == found
+        assert [
+            (
+                "commander-owns-communications",
+                "info",
+                "INC-8",
+                (
+                    "No communications lead: the incident commander (ana) owns "
+                    "stakeholder updates, as the process allows on smaller incidents."
+                ),
+            )
+        ] == info
+
+    def test_nobody_at_all_on_a_p2_is_two_errors_with_their_reasons(self):
+        found = check_roles([], severity=Severity.P2, at=T0)
+
+        assert [
+            (
+                "no-commander",
+                (
+                    "Nobody is in command: without an incident commander nobody "
+                    "coordinates, delegates or keeps the overall picture."
+                ),
+                "",
+            ),
+            (
+                "no-communications-lead",
+                (
+                    "A P2 has neither a communications lead nor a commander to absorb "
+                    "the role: nobody owns stakeholder updates."
+                ),
+                "",
+            ),
+        ] == [(f.code, f.message, f.subject) for f in found]
+
+    def test_a_mitigation_finding_names_the_person_and_the_time(self):
+        inc = Incident.declare(
+            "Down", severity=Severity.P1, at=T0, declared_by="ana", id="I"
+        )
+        inc = inc.record_mitigation("restart", at=T0 + MIN, by="ana")
+
+        [hands_on] = [
+            f for f in inc.check_roles(T0 + MIN) if f.code == "commander-hands-on"
+        ]
+
+        assert (
+            "ana applied a mitigation at 2024-06-01T14:01:00+00:00 while incident "
+            "commander on a P1: the commander should delegate hands-on work to the "
+            "operations lead."
+        ) == hands_on.message
+        assert "I" == hands_on.subject
+
+
+class TestWire:
+    def test_a_converter_of_ones_own_refuses_unknown_keys(self):
+        converter = serialization.make_converter()
+        data = serialization.to_dict(RoleAssignment(OPS, "raj", T0))
+        del data["schema_version"]
+
+        with pytest.raises(cattrs.ClassValidationError) as info:
+            converter.structure({**data, "since": "x"}, RoleAssignment)
+
+        [extra] = info.value.exceptions
+        assert isinstance(extra, cattrs.ForbiddenExtraKeysError)
+        assert {"since"} == extra.extra_fields
+
+    def test_whole_seconds_are_written_as_integers(self):
+        text = serialization.dumps(DEFAULT_POLICIES[Severity.P1])
+
+        assert '"first_update_within":300,' in text
+        assert '"internal_update_every":1800,' in text
+
+    def test_fractional_seconds_stay_exact(self):
+        data = serialization.to_dict(DEFAULT_POLICIES[Severity.P1])
+        data["first_update_within"] = 0.25
+
+        policy = serialization.from_dict(data, type(DEFAULT_POLICIES[Severity.P1]))
+
+        assert dt.timedelta(milliseconds=250) == policy.first_update_within
+        assert 0.25 == serialization.to_dict(policy)["first_update_within"]
+
+    def test_indent_pretty_prints_and_the_default_is_compact(self):
+        inc = declare()
+
+        assert '"schema_version": 1' in serialization.dumps(inc, indent=2)
+        assert '"schema_version":1,' in serialization.dumps(inc)
+        assert json.loads(serialization.dumps(inc, indent=2)) == serialization.to_dict(
+            inc
+        )
+
+    def test_non_ascii_text_is_written_as_it_is(self):
+        assert "Zahlungsausfälle" in serialization.dumps(
+            declare(service="Zahlungsausfälle")
+        )
+
+    def test_an_event_is_written_with_its_kind(self):
+        assert serialization.dumps(Note(at=T0, text="x")).startswith(
+            '{"schema_version":1,"kind":"note",'
+        )
+
+    def test_write_jsonl_writes_utf8_whatever_the_locale(self, tmp_path):
+        path = tmp_path / "out.jsonl"
+        serialization.write_jsonl([declare(service="Zahlungsausfälle")], path)
+
+        assert "Zahlungsausfälle".encode() in path.read_bytes()
