@@ -216,3 +216,28 @@ def test_direction_refuses_anything_but_a_traffic_direction(bad: object) -> None
     with pytest.raises(ValidationError) as info:
         TrafficPolicy(direction=bad)  # type: ignore[arg-type]
     assert info.value.field == "direction"
+
+
+def test_a_lookback_without_enough_history_is_named_and_left_out() -> None:
+    now = TUESDAY + timedelta(hours=10)
+    traffic = TrafficEvaluator()
+    at = now - timedelta(days=2)
+    while at <= now:
+        traffic.record(at, WEEKDAY)
+        at += MINUTE
+    decision = traffic.evaluate(now)
+    # 9:50 and 9:55 hold 5000 each, 10:00 one minute: 11000 / 600 s.
+    assert decision.state is SignalState.OK
+    assert decision.reasons == (
+        "traffic 18.3 req/s is normal: band 8.33 to 25 req/s, from 1d back",
+        "1d back: expected 16.7 req/s, band 8.33 to 25 (13 samples)",
+        "7d back: only 0 samples (needs 6), not used",
+    )
+    empty = TrafficEvaluator()
+    empty.record(now, WEEKDAY)
+    # One minute's 1000 requests at the very start of a slot: over 1 s at least.
+    insufficient = (
+        "1e+03 req/s, but only 0 from 1d back and 0 from 7d back (needs 6 "
+        "baseline samples from one lookback): not enough history"
+    )
+    assert empty.evaluate(now).reasons == (insufficient,)
