@@ -57,7 +57,7 @@ from ._state import (
     NotificationKind,
     Notifier,
 )
-from ._traffic import TrafficEvaluator, TrafficPolicy
+from ._traffic import TrafficDirection, TrafficEvaluator, TrafficPolicy
 from ._windows import MAX_SLOTS, ErrorKind, RollingCounts, RollingSketch, WindowCounts
 
 
@@ -97,6 +97,7 @@ __all__ = [
     "SaturationEvaluator",
     "SaturationPolicy",
     "SignalState",
+    "TrafficDirection",
     "TrafficEvaluator",
     "TrafficPolicy",
     "Urgency",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import statistics
 from typing import Final
 
@@ -15,6 +16,7 @@ from incidentkit._validators import (
     check_positive,
     check_positive_int,
     check_positive_timedelta,
+    instance_of,
     tuple_of,
 )
 
@@ -23,7 +25,7 @@ from ._state import OWN_TRACKER, AlertPolicy, AlertTracker, Condition, stale
 from ._windows import EPOCH, RollingCounts
 
 
-__all__ = ["TrafficEvaluator", "TrafficPolicy"]
+__all__ = ["TrafficDirection", "TrafficEvaluator", "TrafficPolicy"]
 
 _MINUTE: Final[dt.timedelta] = dt.timedelta(minutes=1)
 
@@ -33,6 +35,25 @@ def _positive_timedelta(value: object) -> bool:
 
 
 _DAY: Final[dt.timedelta] = dt.timedelta(days=1)
+_WEEK: Final[dt.timedelta] = dt.timedelta(days=7)
+
+
+class TrafficDirection(enum.Enum):
+    """
+    Which departures from the band alarm.
+
+    Example:
+        >>> from incidentkit.signals import TrafficDirection
+        >>> TrafficDirection("below")
+        <TrafficDirection.BELOW: 'below'>
+    """
+
+    BOTH = "both"
+    """Drops and spikes (the default: a drop is as much a symptom as a spike)."""
+    ABOVE = "above"
+    """Only spikes; traffic below the band is normal."""
+    BELOW = "below"
+    """Only drops; traffic above the band is normal."""
 
 
 @attrs.frozen
@@ -44,6 +65,14 @@ class TrafficPolicy:
     (``rules/robust.yml``): median and MAD of the same time of day one day and
     one week back, a band of ``2 x MAD`` that is at least ``0.5 x median`` wide,
     and a sparse-traffic filter of 5 requests per minute.
+
+    Each lookback has its own band, from its own samples, and the bands are
+    combined as Grafana combines them: the widest band, from the lowest lower
+    bound to the highest upper bound.  A lookback of whole weeks compares the
+    same weekday, as GitLab's traffic-anomaly rules do; when such a lookback
+    expects traffic (its lower bound is above *min_rate*) and the current rate
+    is zero or below *min_rate*, that is an outage even if another lookback's
+    band reaches zero (a closed weekend, a quiet night).
 
     Attributes:
         slot: Resolution of the stored history (default 5 minutes).
@@ -60,6 +89,9 @@ class TrafficPolicy:
         clear_fraction: Hysteresis: clear only inside this share of the band.
         urgency: How a traffic alert reaches people (a ticket: anomaly alerts
             are warnings in the Grafana and GitLab rules).
+        direction: Which departures alarm: drops and spikes (the default),
+            only spikes (`TrafficDirection.ABOVE`) or only drops
+            (`TrafficDirection.BELOW`).
 
     Example:
         >>> from incidentkit.signals import TrafficPolicy
@@ -88,6 +120,43 @@ class TrafficPolicy:
     min_samples: int = attrs.field(default=6, validator=check_positive_int)
     clear_fraction: float = attrs.field(default=0.8, validator=check_positive)
     urgency: Urgency = Urgency.TICKET
+    direction: TrafficDirection = attrs.field(
+        default=TrafficDirection.BOTH,
+        validator=instance_of(TrafficDirection, "a TrafficDirection"),
+    )
+
+
+@attrs.frozen
+class _Band:
+    """One lookback's expectation: its samples' median and band."""
+
+    lookback: dt.timedelta
+    samples: int
+    median: float
+    half: float
+
+    @property
+    def label(self) -> str:
+        return format_duration(self.lookback)
+
+    @property
+    def same_weekday(self) -> bool:
+        return self.lookback % _WEEK == dt.timedelta(0)
+
+    @property
+    def lower(self) -> float:
+        return max(0.0, self.median - self.half)
+
+    @property
+    def upper(self) -> float:
+        return self.median + self.half
+
+    def describe(self, colon: str = ":") -> str:
+        weekday = " (same weekday)" if self.same_weekday else ""
+        return (
+            f"{self.label} back{weekday}{colon} expected {self.median:.3g} req/s, "
+            f"band {self.lower:.3g} to {self.upper:.3g}"
+        )
 
 
 def _history(self: TrafficEvaluator) -> RollingCounts:
@@ -153,10 +222,9 @@ class TrafficEvaluator:
         now = ensure_utc(now, field="now")
         previous = self.tracker.state
         rate, coverage = self._current_rate(now)
-        samples = self._baseline_samples(now)
         values = [WindowValue("rate", self.policy.window, rate, coverage=coverage)]
         thresholds: dict[str, float] = {}
-        condition, reasons = self._judge(now, rate, samples, values, thresholds)
+        condition, reasons = self._judge(now, rate, values, thresholds)
         state = self.tracker.update(condition, now)
         return Decision(
             signal=self.name,
@@ -181,26 +249,34 @@ class TrafficEvaluator:
         elapsed = (now - (EPOCH + start_index * slot)).total_seconds()
         return counts.total / max(elapsed, 1.0), counts.coverage
 
-    def _baseline_samples(self, now: dt.datetime) -> list[float]:
+    def _baseline_samples(self, now: dt.datetime) -> list[list[float]]:
+        """The samples of each lookback (empty before year 1), in policy order."""
         half = self.policy.spread / 2
         seconds = self.policy.slot.total_seconds()
-        samples: list[float] = []
+        per_lookback: list[list[float]] = []
         for lookback in self.policy.lookbacks:
             try:
                 centre = now - lookback
             except OverflowError:  # before year 1: nothing was recorded then
+                per_lookback.append([])
                 continue
             totals = self.history.slot_totals(
                 shift_clamped(centre, -half), shift_clamped(centre, half)
             )
-            samples.extend(t / seconds for t in totals if t is not None)
-        return samples
+            per_lookback.append([t / seconds for t in totals if t is not None])
+        return per_lookback
 
-    def _judge(  # noqa: PLR0911 - one return per outcome reads best
+    def _band(self, lookback: dt.timedelta, samples: list[float]) -> _Band:
+        policy = self.policy
+        median = statistics.median(samples)
+        mad = statistics.median(abs(s - median) for s in samples)
+        half = max(policy.deviations * mad, policy.margin * median, policy.min_band)
+        return _Band(lookback, len(samples), median, half)
+
+    def _judge(
         self,
         now: dt.datetime,
         rate: float | None,
-        samples: list[float],
         values: list[WindowValue],
         thresholds: dict[str, float],
     ) -> tuple[Condition, tuple[str, ...]]:
@@ -210,35 +286,98 @@ class TrafficEvaluator:
             return missing
         if rate is None:  # fresh data, but none in the window: all after *now*
             return Condition.NO_DATA, ("no data received",)
-        if len(samples) < policy.min_samples:
-            back = " and ".join(format_duration(b) for b in policy.lookbacks)
+        samples = self._baseline_samples(now)
+        bands: list[_Band] = []
+        notes: list[str] = []
+        for lookback, found in zip(policy.lookbacks, samples, strict=True):
+            if len(found) >= policy.min_samples:
+                bands.append(self._band(lookback, found))
+            else:
+                notes.append(
+                    f"{format_duration(lookback)} back: only {len(found)} samples "
+                    f"(needs {policy.min_samples}), not used"
+                )
+        if not bands:
+            counts = " and ".join(
+                f"{len(found)} from {format_duration(lookback)} back"
+                for lookback, found in zip(policy.lookbacks, samples, strict=True)
+            )
             reason = (
-                f"{rate:.3g} req/s, but only {len(samples)} baseline samples from "
-                f"{back} back (needs {policy.min_samples}): not enough history"
+                f"{rate:.3g} req/s, but only {counts} (needs {policy.min_samples} "
+                f"baseline samples from one lookback): not enough history"
             )
             return Condition.INSUFFICIENT_DATA, (reason,)
-        median = statistics.median(samples)
-        mad = statistics.median(abs(s - median) for s in samples)
-        half = max(policy.deviations * mad, policy.margin * median, policy.min_band)
-        lower, upper = max(0.0, median - half), median + half
-        values.append(
-            WindowValue("baseline", policy.spread, median, float(len(samples)))
-        )
-        thresholds.update({"lower": lower, "upper": upper, "baseline": median})
-        if median < policy.min_rate and rate < policy.min_rate:
-            reason = (
+        for band in bands:
+            values.append(
+                WindowValue(
+                    f"baseline {band.label}",
+                    policy.spread,
+                    band.median,
+                    float(band.samples),
+                )
+            )
+            thresholds.update(
+                {
+                    f"baseline {band.label}": band.median,
+                    f"lower {band.label}": band.lower,
+                    f"upper {band.label}": band.upper,
+                }
+            )
+        lower = min(b.lower for b in bands)
+        upper = max(b.upper for b in bands)
+        baseline = statistics.median(b.median for b in bands)
+        thresholds.update({"lower": lower, "upper": upper, "baseline": baseline})
+        details = [f"{b.describe()} ({b.samples} samples)" for b in bands] + notes
+        condition, verdict = self._verdict(rate, bands, lower, upper)
+        return condition, (verdict, *details)
+
+    def _verdict(
+        self, rate: float, bands: list[_Band], lower: float, upper: float
+    ) -> tuple[Condition, str]:
+        policy = self.policy
+        if all(b.median < policy.min_rate for b in bands) and rate < policy.min_rate:
+            expected = " and ".join(f"{b.median:.3g}" for b in bands)
+            return Condition.INSUFFICIENT_DATA, (
                 f"sparse traffic: {rate:.3g} req/s against a baseline of "
-                f"{median:.3g} req/s, both below {policy.min_rate:.3g} req/s"
+                f"{expected} req/s, all below {policy.min_rate:.3g} req/s"
             )
-            return Condition.INSUFFICIENT_DATA, (reason,)
-        band = f"expected {median:.3g} req/s, band {lower:.3g} to {upper:.3g}"
+        drops = policy.direction is not TrafficDirection.ABOVE
+        rises = policy.direction is not TrafficDirection.BELOW
+        zero = " (zero traffic while data keeps arriving)" if rate == 0 else ""
+        back = " and ".join(b.label for b in bands)
+        widest = "the widest of" if len(bands) > 1 else "from"
+        band = f"band {lower:.3g} to {upper:.3g} req/s, {widest} {back} back"
+        outage = self._outage(rate, bands)
+        if drops and outage is not None and rate >= lower:
+            return Condition.BREACH, (
+                f"traffic {rate:.3g} req/s is below its band{zero}: "
+                f"{outage.describe(colon='')}; an outage although the widest band, "
+                f"{lower:.3g} to {upper:.3g} req/s, reaches zero"
+            )
         if rate < lower or rate > upper:
             where = "below" if rate < lower else "above"
-            zero = " (zero traffic while data keeps arriving)" if rate == 0 else ""
-            reason = f"traffic {rate:.3g} req/s is {where} its band{zero}: {band}"
-            return Condition.BREACH, (reason,)
-        if abs(rate - median) > policy.clear_fraction * half:
-            return Condition.HOLD, (
-                f"traffic {rate:.3g} req/s near its band edge: {band}",
+            if (drops and rate < lower) or (rises and rate > upper):
+                reason = f"traffic {rate:.3g} req/s is {where} its band{zero}: {band}"
+                return Condition.BREACH, reason
+            only = "rises" if rises else "drops"
+            return Condition.CLEAR, (
+                f"traffic {rate:.3g} req/s is {where} its band, but only {only} "
+                f"alarm (direction {policy.direction.value}): {band}"
             )
-        return Condition.CLEAR, (f"traffic {rate:.3g} req/s is normal: {band}",)
+        fraction = policy.clear_fraction
+        clear_lower = min(b.median - fraction * b.half for b in bands)
+        clear_upper = max(b.median + fraction * b.half for b in bands)
+        if (drops and rate < clear_lower) or (rises and rate > clear_upper):
+            edge = f"traffic {rate:.3g} req/s near its band edge: {band}"
+            return Condition.HOLD, edge
+        return Condition.CLEAR, f"traffic {rate:.3g} req/s is normal: {band}"
+
+    def _outage(self, rate: float, bands: list[_Band]) -> _Band | None:
+        """The same-weekday band that makes next to no traffic an outage, if any."""
+        min_rate = self.policy.min_rate
+        if rate > 0 and rate >= min_rate:
+            return None
+        for band in bands:
+            if band.same_weekday and band.lower > min_rate and band.lower > rate:
+                return band
+        return None
