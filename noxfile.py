@@ -229,7 +229,13 @@ def mutants(session: nox.Session) -> None:
         if not selectors:
             session.log("no survivors recorded: nothing to retest")
     if not report_only and not (survivors and not selectors):
-        session.run("mutmut", "run", f"--max-children={children}", *selectors)
+        session.run(
+            "mutmut",
+            "run",
+            f"--max-children={children}",
+            *selectors,
+            env={"HYPOTHESIS_PROFILE": "mutants"},
+        )
     dump = Path(session.create_tmp()) / "mutants.json"
     session.run("python", "-c", _MUTANTS_DUMP, str(dump), silent=True)
     rows = json.loads(dump.read_text(encoding="utf-8"))

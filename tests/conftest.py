@@ -1,7 +1,8 @@
 """Shared test configuration: Hypothesis profiles.
 
 ``CI`` selects the derandomised ``ci`` profile; ``HYPOTHESIS_PROFILE=stress`` runs
-many more random examples when hunting for bugs.
+many more random examples when hunting for bugs; ``mutants`` (set by
+``nox -s mutants``) runs a few, since the suite runs once per mutant.
 """
 
 import os
@@ -17,6 +18,10 @@ settings.register_profile(
     derandomize=True,
 )
 settings.register_profile("dev", max_examples=60, deadline=None)
+# `nox -s mutants` runs the suite once per mutant: a few examples each suffice.
+settings.register_profile(
+    "mutants", max_examples=10, deadline=None, suppress_health_check=list(HealthCheck)
+)
 settings.register_profile(
     "stress",
     max_examples=3000,
