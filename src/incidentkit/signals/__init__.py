@@ -56,6 +56,8 @@ from ._state import (
     Notification,
     NotificationKind,
     Notifier,
+    Silence,
+    group_notifications,
 )
 from ._traffic import TrafficEvaluator, TrafficPolicy
 from ._windows import MAX_SLOTS, ErrorKind, RollingCounts, RollingSketch, WindowCounts
@@ -97,10 +99,12 @@ __all__ = [
     "SaturationEvaluator",
     "SaturationPolicy",
     "SignalState",
+    "Silence",
     "TrafficEvaluator",
     "TrafficPolicy",
     "Urgency",
     "WindowCounts",
     "WindowValue",
     "format_duration",
+    "group_notifications",
 ]

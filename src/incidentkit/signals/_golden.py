@@ -3,27 +3,51 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Final
 
 import attrs
 
-from incidentkit._time import check_aware, to_utc
+from incidentkit._time import check_aware, ensure_utc, to_utc
 from incidentkit._validators import (
     check_fraction,
-    check_non_negative_timedelta,
     check_positive_timedelta,
 )
 from incidentkit.errors import ValidationError
 
 from ._budget import BurnPolicy, ErrorBudgetEvaluator
-from ._decision import Decision
+from ._decision import Decision, frozen_labels
 from ._latency import LatencyEvaluator, LatencyPolicy
 from ._saturation import ResourceReading, SaturationEvaluator, SaturationPolicy
+from ._sketch import LatencySketch
 from ._state import AlertPolicy
 from ._traffic import TrafficEvaluator, TrafficPolicy
+from ._windows import EPOCH, RollingSketch, slot_index
 
 
 __all__ = ["GoldenDecisions", "GoldenSignals", "Request"]
+
+_SECOND: Final[dt.timedelta] = dt.timedelta(seconds=1)
+_LATENCY: Final[str] = "a non-negative timedelta or number of seconds"
+
+
+def _as_latency(value: dt.timedelta | float) -> dt.timedelta:
+    """Accept float (or int) seconds as well as a timedelta."""
+    if isinstance(value, dt.timedelta):
+        return value
+    if value.__class__ is float or value.__class__ is int:
+        if not 0 <= value < math.inf:
+            raise ValidationError.for_field("latency", _LATENCY, value)
+        return dt.timedelta(seconds=value)
+    return value  # type: ignore[return-value]  # refused by the validator
+
+
+def _check_latency_value(
+    _instance: object, _attribute: object, value: dt.timedelta
+) -> None:
+    if not isinstance(value, dt.timedelta) or value < dt.timedelta(0):
+        raise ValidationError.for_field("latency", _LATENCY, value)
 
 
 @attrs.frozen
@@ -31,9 +55,16 @@ class Request:
     """
     One served request, as the golden signals see it.
 
+    Latencies are float seconds in the sketches and windows
+    (`LatencySketch.add`, `RollingSketch.add`, `LatencyEvaluator.observe`) and
+    a `~datetime.timedelta` here; a request also takes float seconds and
+    converts them (``Request(at, 0.08)`` is ``Request(at, timedelta(
+    milliseconds=80))``), so either unit can be fed without converting by hand.
+
     Attributes:
         at: When it completed (aware, normalised to UTC).
-        latency: How long it took.
+        latency: How long it took: a timedelta, or a number of seconds
+            (converted to a timedelta).
         ok: False for an explicit failure (an HTTP 5xx, an exception).
         correct: False when it claimed success with the wrong content (an
             implicit failure, found by end-to-end checks).
@@ -45,10 +76,14 @@ class Request:
         >>> r = Request(at, timedelta(milliseconds=80))
         >>> r.ok, r.correct
         (True, True)
+        >>> Request(at, 0.08).latency == r.latency
+        True
     """
 
     at: dt.datetime = attrs.field(converter=to_utc, validator=check_aware)
-    latency: dt.timedelta = attrs.field(validator=check_non_negative_timedelta)
+    latency: dt.timedelta = attrs.field(
+        converter=_as_latency, validator=_check_latency_value
+    )
     ok: bool = True
     correct: bool = True
 
@@ -127,6 +162,20 @@ def _check_latency(
     _same_promise(instance.latency_slo, value)
 
 
+def _check_service(_instance: object, _attribute: object, value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise ValidationError.for_field("service", "a non-empty string", value)
+
+
+def _check_extra_labels(
+    _instance: object, _attribute: object, value: Mapping[str, str]
+) -> None:
+    if "service" in value:
+        raise ValidationError.for_field(
+            "labels", "labels without 'service' (set service= instead)", dict(value)
+        )
+
+
 def _errors(self: GoldenSignals) -> ErrorBudgetEvaluator:
     return ErrorBudgetEvaluator(self.objective, self.burn, self.alerting)
 
@@ -167,6 +216,11 @@ class GoldenSignals:
         latency: The latency evaluator.
         traffic: The traffic evaluator.
         saturation: The saturation evaluator.
+        service: The ``service`` label of every decision (default
+            ``"default"``); the `Notifier` keys alerts and inhibits tickets
+            by it, so two services never share an alert.
+        labels: More labels for every decision (``team``, ``region``...);
+            ``service`` is set by *service*, not here.
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -197,6 +251,10 @@ class GoldenSignals:
     saturation: SaturationEvaluator = attrs.field(
         default=attrs.Factory(_saturation, takes_self=True)
     )
+    service: str = attrs.field(default="default", validator=_check_service)
+    labels: Mapping[str, str] = attrs.field(
+        factory=dict, converter=frozen_labels, validator=_check_extra_labels
+    )
 
     def observe(self, request: Request) -> None:
         """
@@ -220,13 +278,156 @@ class GoldenSignals:
 
     def observe_many(self, requests: Iterable[Request]) -> None:
         """
-        Record many requests.
+        Record many requests, batched by time slot (as `observe` one by one).
+
+        Requests are counted per slot and their latencies go into the slot's
+        sketches with `LatencySketch.add_many`, so a batch costs a small
+        fraction of `observe` per request; the windows end up the same
+        (floating-point totals may differ in the last bits).
 
         Args:
             requests: The requests, in any order within the windows.
         """
+        step = self._batch_slot()
+        if step is None:
+            for request in requests:
+                self.observe(request)
+            return
+        batches: dict[int, _Batch] = {}
+        batch: _Batch | None = None
+        low = high = EPOCH
         for request in requests:
-            self.observe(request)
+            at = request.at
+            if batch is None or not low <= at < high:
+                index = (at - EPOCH) // step
+                batch = batches.get(index)
+                if batch is None:
+                    batch = batches[index] = _Batch(at)
+                low = EPOCH + index * step
+                high = low + step
+            elif at > batch.latest:
+                batch.latest = at
+            seconds = request.latency / _SECOND
+            if request.ok:
+                batch.ok.append(seconds)
+                if not request.correct:
+                    batch.implicit.append(seconds)
+            else:
+                batch.failed.append(seconds)
+        for index in sorted(batches):
+            self._apply(batches[index])
+
+    def _batch_slot(self) -> dt.timedelta | None:
+        """The slot requests are batched by, if every ring's slot is a multiple."""
+        slots = (
+            self.latency.ok.slot,
+            self.latency.failed.slot,
+            self.latency.counts.slot,
+            self.traffic.history.slot,
+            self.errors.counts.slot,
+        )
+        step = min(slots)
+        if any(slot % step for slot in slots):
+            return None
+        return step
+
+    def _apply(self, batch: _Batch) -> None:
+        at = batch.latest
+        promise = self.latency.policy.promise / _SECOND
+        slow_ok = sum(map(promise.__lt__, batch.ok))
+        slow_implicit = sum(map(promise.__lt__, batch.implicit))
+        slow_failed = sum(map(promise.__lt__, batch.failed))
+        _add_values(self.latency.ok, at, batch.ok)
+        _add_values(self.latency.failed, at, batch.failed)
+        total = len(batch.ok) + len(batch.failed)
+        slow = slow_ok + slow_failed
+        self.latency.counts.add(at, good=float(total - slow), policy=float(slow))
+        self.traffic.record(at, float(total))
+        implicit = len(batch.implicit)
+        policy = slow_ok - slow_implicit
+        self.errors.record(
+            at,
+            good=float(len(batch.ok) - implicit - policy),
+            explicit=float(len(batch.failed)),
+            implicit=float(implicit),
+            policy=float(policy),
+        )
+
+    def observe_counts(
+        self,
+        at: dt.datetime,
+        *,
+        good: float = 0,
+        explicit: float = 0,
+        implicit: float = 0,
+        policy: float = 0,
+        latencies: LatencySketch | Mapping[float, float] | None = None,
+        failed_latencies: LatencySketch | Mapping[float, float] | None = None,
+    ) -> None:
+        """
+        Record requests already aggregated upstream (counters and histograms).
+
+        The four counts are disjoint and use the error kinds of `ErrorKind`:
+        *good* requests were served correctly within *latency_slo*;
+        *explicit* failed (a 5xx); *implicit* claimed success with the wrong
+        content; *policy* succeeded, but slower than *latency_slo*.  Their sum
+        is the traffic.  Latencies are seconds: a `LatencySketch` (merged), or
+        a histogram as a mapping of bucket upper bounds to the count in each
+        bucket (not cumulative: subtract neighbouring Prometheus ``le``
+        buckets first; the ``+Inf`` bucket has no bound to place its count
+        at, so it is refused).  A bucket's count is placed at its upper bound,
+        so percentiles are never underestimated; they are as coarse as the
+        buckets.  *latencies* are those of successful requests (good,
+        implicit and policy), *failed_latencies* those of explicit failures;
+        either may be a sample.  All zero counts still say the source is
+        alive.
+
+        Args:
+            at: When (aware); the counts go to the slots holding *at*.
+            good: Good requests.
+            explicit: Explicit failures.
+            implicit: Implicit failures (wrong content).
+            policy: Policy failures (slower than *latency_slo*).
+            latencies: Latencies of successful requests, in seconds.
+            failed_latencies: Latencies of failed requests, in seconds.
+
+        Raises:
+            ValidationError: If *at* is naive, a count is negative or not
+                finite, or a histogram bound or count is invalid; nothing is
+                recorded then.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from incidentkit.signals import GoldenSignals
+            >>> gs = GoldenSignals()
+            >>> t0 = datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
+            >>> gs.observe_counts(t0, good=970, explicit=30,
+            ...                   latencies={0.1: 900, 0.25: 60, 0.5: 10})
+            >>> gs.evaluate(t0).errors.state.value
+            'firing'
+        """
+        at = ensure_utc(at, field="at")
+        counts = {
+            "good": good,
+            "explicit": explicit,
+            "implicit": implicit,
+            "policy": policy,
+        }
+        for name, value in counts.items():
+            _check_count(name, value)
+        accuracy = self.latency.policy.relative_accuracy
+        ok = _as_sketch("latencies", latencies, accuracy)
+        failed = _as_sketch("failed_latencies", failed_latencies, accuracy)
+        total = good + explicit + implicit + policy
+        if ok is not None:
+            _add_sketch(self.latency.ok, at, ok)
+        if failed is not None:
+            _add_sketch(self.latency.failed, at, failed)
+        self.latency.counts.add(at, good=total - policy, policy=policy)
+        self.traffic.record(at, total)
+        self.errors.record(
+            at, good=good, explicit=explicit, implicit=implicit, policy=policy
+        )
 
     def observe_resource(self, reading: ResourceReading) -> None:
         """
@@ -260,9 +461,94 @@ class GoldenSignals:
         Returns:
             The decisions: latency, traffic, errors, saturation.
         """
+        labels = {**self.labels, "service": self.service}
         return GoldenDecisions(
-            latency=self.latency.evaluate(now),
-            traffic=self.traffic.evaluate(now),
-            errors=self.errors.evaluate(now),
-            saturation=self.saturation.evaluate(now),
+            latency=_labelled(self.latency.evaluate(now), labels),
+            traffic=_labelled(self.traffic.evaluate(now), labels),
+            errors=_labelled(self.errors.evaluate(now), labels),
+            saturation=_labelled(self.saturation.evaluate(now), labels),
         )
+
+
+def _labelled(decision: Decision, labels: Mapping[str, str]) -> Decision:
+    return attrs.evolve(decision, labels={**decision.labels, **labels})
+
+
+@attrs.define
+class _Batch:
+    """The requests of one batching slot."""
+
+    first: dt.datetime
+    latest: dt.datetime = attrs.field(
+        default=attrs.Factory(lambda self: self.first, takes_self=True)
+    )
+    ok: list[float] = attrs.field(factory=list)
+    implicit: list[float] = attrs.field(factory=list)
+    failed: list[float] = attrs.field(factory=list)
+
+
+def _add_values(ring: RollingSketch, at: dt.datetime, values: list[float]) -> None:
+    if not values:
+        return
+    # The slot's own sketch; RollingSketch.add does the same one value at a time.
+    sketch = ring._sketch(slot_index(at, ring.slot))  # noqa: SLF001 - same package
+    if sketch is None:
+        ring.dropped += len(values)
+    else:
+        sketch.add_many(values)
+
+
+def _add_sketch(ring: RollingSketch, at: dt.datetime, values: LatencySketch) -> None:
+    if not values.count:
+        return
+    sketch = ring._sketch(slot_index(at, ring.slot))  # noqa: SLF001 - same package
+    if sketch is None:
+        ring.dropped += values.count
+    else:
+        sketch.merge(values)
+
+
+def _check_count(name: str, value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 <= value < math.inf
+    ):
+        raise ValidationError.for_field(name, "a finite, non-negative count", value)
+
+
+def _as_sketch(
+    name: str,
+    value: LatencySketch | Mapping[float, float] | None,
+    accuracy: float,
+) -> LatencySketch | None:
+    if value is None:
+        return None
+    if isinstance(value, LatencySketch):
+        if value.relative_accuracy != accuracy:
+            raise ValidationError.for_field(
+                name,
+                f"a LatencySketch of the latency policy's relative_accuracy {accuracy}",
+                value.relative_accuracy,
+            )
+        return value
+    if not isinstance(value, Mapping):
+        raise ValidationError.for_field(
+            name,
+            "a LatencySketch or a mapping of bucket upper bounds (seconds) to counts",
+            value,
+        )
+    sketch = LatencySketch(relative_accuracy=accuracy)
+    for bound, count in value.items():
+        if (
+            isinstance(bound, bool)
+            or not isinstance(bound, (int, float))
+            or not 0 <= bound < math.inf
+        ):
+            raise ValidationError.for_field(
+                name, "finite, non-negative bucket upper bounds (seconds)", bound
+            )
+        _check_count(f"{name}[{bound!r}]", count)
+        if count:
+            sketch.add(float(bound), float(count))
+    return sketch
