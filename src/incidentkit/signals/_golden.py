@@ -65,7 +65,7 @@ class Request:
 
     Latencies are float seconds in the sketches and windows
     (`LatencySketch.add`, `RollingSketch.add`, `LatencyEvaluator.observe`) and
-    a `~datetime.timedelta` here; a request also takes float seconds and
+    a ``timedelta`` here; a request also takes float seconds and
     converts them (``Request(at, 0.08)`` is ``Request(at, timedelta(
     milliseconds=80))``), so either unit can be fed without converting by hand.
 

@@ -549,8 +549,9 @@ class Notifier:
             never reminds.  Tickets are not repeated.
         silences: Silences; a silenced notification is sent when the silence
             has ended if it is still true.
-        notified: The last notified state and urgency per alert key
-            (`alert_key`), as ``"state"`` or ``"state/urgency"``.
+        notified: The last notified state and urgency per alert, keyed by
+            the signal and its labels (``errors{service="checkout"}``), as
+            ``"state"`` or ``"state/urgency"``.
         paging: The inhibition key (objective and *equal* labels) of each
             alert key with a page firing.
         reminded: When each open page was last notified or reminded.
