@@ -224,9 +224,10 @@ class GoldenSignals:
         latency: The latency evaluator.
         traffic: The traffic evaluator.
         saturation: The saturation evaluator.
-        service: The ``service`` label of every decision (default
-            ``"default"``); the `Notifier` keys alerts and inhibits tickets
-            by it, so two services never share an alert.
+        service: The ``service`` label of every decision; the `Notifier`
+            keys alerts and inhibits tickets by it, so two services never
+            share an alert.  Name it; the default ``"default"`` only keeps
+            single-service callers working.
         labels: More labels for every decision (``team``, ``region``...);
             ``service`` is set by *service*, not here.
 

@@ -539,11 +539,16 @@ class Notifier:
 
     Attributes:
         equal: Labels a page and a ticket must share for the page to inhibit
-            the ticket (Alertmanager's ``equal``); default ``("service",)``.
+            the ticket (Alertmanager's ``equal``, which has no default); the
+            default ``("service",)`` is incidentkit's: a page inhibits only
+            its own service's tickets.  ``()`` inhibits across services.
         group_by: Labels that group notifications (Alertmanager's
-            ``group_by``): `process` returns the notifications of one group
-            next to each other, each with its `Notification.group`; default
-            ``("service",)``, one group per service.
+            ``group_by``; ``alertname`` is the signal): `process` returns the
+            notifications of one group next to each other, each with its
+            `Notification.group`.  The default ``("service",)`` is
+            incidentkit's, one group per service (Alertmanager's default
+            route puts everything in one group: ``()`` here).  One `process`
+            call is one batch; there is no ``group_wait``/``group_interval``.
         repeat_interval: Send a reminder while a notified page stays open this
             long (Alertmanager's ``repeat_interval``, default 4 h); `None`
             never reminds.  Tickets are not repeated.
