@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import compress
+from itertools import compress, islice
 from operator import attrgetter, gt, le, not_
 from typing import Final
 
@@ -292,11 +292,16 @@ class GoldenSignals:
         The requests are cut into the slots of the windows; per slot they are
         counted once and their latencies go into the slot's sketches with
         `LatencySketch.add_many`, so a batch costs a small fraction of
-        `observe` per request.  The windows end up the same as with `observe`
-        (a sketch's floating-point *total* may differ in the last bits).
+        `observe` per request.  The requests are taken in time order, so the
+        windows end up as with `observe` one by one in time order (a sketch's
+        floating-point *total* may differ in the last bits); that is also the
+        result of `observe` in any order as long as the requests are out of
+        order only within the windows.  A request older than a ring's horizon
+        behind a newer one, which `observe` would drop as too late, is counted
+        here before the newer one.
 
         Args:
-            requests: The requests, in any order within the windows.
+            requests: The requests, in any order.
         """
         step = self._batch_slot()
         batch = requests if isinstance(requests, list) else list(requests)
@@ -307,7 +312,7 @@ class GoldenSignals:
         # Attribute reads and conversions run in C (map), not in a Python loop
         # per request; slots are cut by bisecting the sorted completion times.
         ats: list[dt.datetime] = list(map(_AT, batch))
-        if not all(map(le, ats, ats[1:])):
+        if not all(map(le, ats, islice(ats, 1, None))):
             order = sorted(range(len(ats)), key=ats.__getitem__)
             batch = [batch[i] for i in order]
             ats = [ats[i] for i in order]
