@@ -29,6 +29,7 @@ from incidentkit.signals import (
     Request,
     ResourceReading,
     RollingCounts,
+    Silence,
 )
 
 
@@ -137,7 +138,8 @@ def _signals():
         at = T0 + dt.timedelta(seconds=second)
         gs.observe(Request(at, dt.timedelta(milliseconds=80 + second), ok=second > 5))
         gs.observe_resource(ResourceReading(at, "cpu", used=0.5 + second / 200))
-    notifier = Notifier()
+    # A silence that ended before the outage: it round-trips and mutes nothing.
+    notifier = Notifier(silences=(Silence({"service": "default"}, T0),))
     notes: list[object] = []
     for tick in range(1, 13):  # a total outage: the errors alert fires
         now = T0 + MIN + dt.timedelta(seconds=10 * tick)

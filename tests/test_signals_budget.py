@@ -112,14 +112,14 @@ def test_k_of_n_debounce_does_not_reset_on_a_single_miss() -> None:
     ]
 
 
-def test_keep_firing_for_then_recovering_then_ok() -> None:
+def test_keep_firing_for_then_ok() -> None:
     tracker = AlertTracker(AlertPolicy(keep_firing_for=timedelta(minutes=2)))
     tracker.update(Condition.BREACH, T0)
     minute = timedelta(minutes=1)
     assert tracker.update(Condition.CLEAR, T0 + minute) is SignalState.FIRING
     assert tracker.update(Condition.CLEAR, T0 + 2 * minute) is SignalState.FIRING
-    assert tracker.update(Condition.CLEAR, T0 + 3 * minute) is SignalState.RECOVERING
-    assert tracker.update(Condition.CLEAR, T0 + 4 * minute) is SignalState.OK
+    # The first evaluation at or after keep_firing_for resolves (Prometheus).
+    assert tracker.update(Condition.CLEAR, T0 + 3 * minute) is SignalState.OK
 
 
 def test_hold_keeps_an_alert_open_and_does_not_start_one() -> None:
@@ -133,7 +133,7 @@ def test_hold_keeps_an_alert_open_and_does_not_start_one() -> None:
     ("policy", "expected"),
     [
         (NoDataPolicy.NO_DATA, SignalState.NO_DATA),
-        (NoDataPolicy.OK, SignalState.RECOVERING),
+        (NoDataPolicy.OK, SignalState.OK),
         (NoDataPolicy.ALERTING, SignalState.FIRING),
         (NoDataPolicy.KEEP_LAST, SignalState.FIRING),
     ],
@@ -226,7 +226,7 @@ def test_a_hold_restarts_keep_firing_for() -> None:
     tracker.update(Condition.HOLD, T0 + 2 * minute)  # ...and is reset here
     assert tracker.update(Condition.CLEAR, T0 + 3 * minute) is SignalState.FIRING
     assert tracker.update(Condition.CLEAR, T0 + 4 * minute) is SignalState.FIRING
-    assert tracker.update(Condition.CLEAR, T0 + 5 * minute) is SignalState.RECOVERING
+    assert tracker.update(Condition.CLEAR, T0 + 5 * minute) is SignalState.OK
 
 
 def _decision(state: SignalState, previous: SignalState, at: datetime) -> Decision:
@@ -321,7 +321,7 @@ def test_old_failures_leave_the_short_window_first_then_the_long_one() -> None:
     assert burn(4, "5m") == pytest.approx(20.0)
     # At 12:05 it has left the 5 minutes: the page stops, although the hour
     # (100 of 6000 bad, 16.7x) alone is still above the threshold.
-    assert decisions[5].state is SignalState.RECOVERING
+    assert decisions[5].state is SignalState.OK
     assert burn(5, "5m") == 0.0
     assert burn(5, "1h") == pytest.approx(16.667, abs=1e-3)
     # The hour still holds it at 12:59 and no longer at 13:00.

@@ -56,6 +56,8 @@ from ._state import (
     Notification,
     NotificationKind,
     Notifier,
+    Silence,
+    group_notifications,
 )
 from ._traffic import TrafficDirection, TrafficEvaluator, TrafficPolicy
 from ._windows import MAX_SLOTS, ErrorKind, RollingCounts, RollingSketch, WindowCounts
@@ -97,6 +99,7 @@ __all__ = [
     "SaturationEvaluator",
     "SaturationPolicy",
     "SignalState",
+    "Silence",
     "TrafficDirection",
     "TrafficEvaluator",
     "TrafficPolicy",
@@ -104,4 +107,5 @@ __all__ = [
     "WindowCounts",
     "WindowValue",
     "format_duration",
+    "group_notifications",
 ]

@@ -720,8 +720,11 @@ def combine(
 
     The most urgent open alert decides: a firing page, a firing ticket, a
     recovering page, a recovering ticket.  Otherwise pending, then no data,
-    then OK, and insufficient data only when neither alert can judge.
+    then OK, and insufficient data only when neither alert can judge; unknown
+    (fresh trackers, nothing evaluated yet) only when both are.
     """
+    if page is ticket is SignalState.UNKNOWN:
+        return SignalState.UNKNOWN, None
     for state in (SignalState.FIRING, SignalState.RECOVERING):
         if page is state:
             return state, Urgency.PAGE

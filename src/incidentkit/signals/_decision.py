@@ -11,6 +11,7 @@ import attrs
 from incidentkit._frozen import freeze
 from incidentkit._time import check_aware, format_duration, format_instant, to_utc
 from incidentkit._validators import as_tuple, tuple_of
+from incidentkit.errors import ValidationError
 
 
 # format_duration lives in incidentkit._time now; it stays importable from here
@@ -40,6 +41,11 @@ class SignalState(enum.Enum):
     """Nothing arrived (or it is stale): unknown, not healthy."""
     INSUFFICIENT_DATA = "insufficient_data"
     """Data arrives but too little to judge (sparse traffic, short history)."""
+    UNKNOWN = "unknown"
+    """Not evaluated yet: the state of a fresh tracker (after a restart, say).
+
+    The first evaluation's `Decision.previous` is `UNKNOWN`, never a made-up
+    `OK`, so "was ok" is only said of a signal that was seen healthy."""
 
     @property
     def is_alerting(self) -> bool:
@@ -100,6 +106,22 @@ def _same_urgency(decision: Decision) -> Urgency | None:
     return decision.urgency
 
 
+def frozen_labels(value: object, field: str = "labels") -> Mapping[str, str]:
+    """
+    Return *value* as a frozen mapping of label names to label values.
+
+    Raises:
+        ValidationError: Unless *value* maps non-empty strings to strings.
+    """
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and k and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValidationError.for_field(
+            field, "a mapping of non-empty label names to strings", value
+        )
+    return freeze(dict(value))
+
+
 @attrs.frozen
 class Decision:
     """
@@ -113,7 +135,8 @@ class Decision:
         evaluated_at: The evaluation time.
         urgency: Page or ticket while alerting, else `None`.
         objective: What is being protected, e.g. ``"99.9% good over 30d"``;
-            notifications for one objective are de-duplicated together.
+            a page inhibits tickets of the same objective (and labels, see
+            `Notifier.equal`).
         rule: The rule that fired, if any.
         windows: The measured values.
         thresholds: The thresholds they were compared with, by name.
@@ -129,6 +152,10 @@ class Decision:
             (``1 - budget_consumed``; negative when overspent), for error budgets.
         previous_urgency: The urgency before this evaluation (by default the
             same as *urgency*); a page that drops to a ticket is a change.
+        labels: Who the decision is about, as Prometheus labels: at least
+            ``service`` when it comes from `GoldenSignals`, plus any the caller
+            set.  The `Notifier` keys its state on the signal and the labels,
+            so two services with the same objective never share an alert.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -173,6 +200,7 @@ class Decision:
     previous_urgency: Urgency | None = attrs.field(
         default=attrs.Factory(_same_urgency, takes_self=True)
     )
+    labels: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_labels)
 
     @property
     def changed(self) -> bool:

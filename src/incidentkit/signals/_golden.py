@@ -3,28 +3,60 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import math
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import compress, islice
+from operator import attrgetter, gt, le, not_
+from typing import Final
 
 import attrs
 
-from incidentkit._time import check_aware, to_utc
+from incidentkit._time import check_aware, ensure_utc, to_utc
 from incidentkit._validators import (
     check_bool,
     check_fraction,
-    check_non_negative_timedelta,
     check_positive_timedelta,
 )
 from incidentkit.errors import ValidationError
 
 from ._budget import BurnPolicy, ErrorBudgetEvaluator
-from ._decision import Decision
+from ._decision import Decision, frozen_labels
 from ._latency import LatencyEvaluator, LatencyPolicy
 from ._saturation import ResourceReading, SaturationEvaluator, SaturationPolicy
+from ._sketch import LatencySketch
 from ._state import AlertPolicy
 from ._traffic import TrafficEvaluator, TrafficPolicy
+from ._windows import EPOCH, RollingSketch
 
 
 __all__ = ["GoldenDecisions", "GoldenSignals", "Request"]
+
+_SECOND: Final[dt.timedelta] = dt.timedelta(seconds=1)
+_AT = attrgetter("at")
+_LATENCY_OF = attrgetter("latency")
+_OK = attrgetter("ok")
+_CORRECT = attrgetter("correct")
+_TOTAL_SECONDS = dt.timedelta.total_seconds
+_LATENCY: Final[str] = "a non-negative timedelta or number of seconds"
+
+
+def _as_latency(value: dt.timedelta | float) -> dt.timedelta:
+    """Accept float (or int) seconds as well as a timedelta."""
+    if isinstance(value, dt.timedelta):
+        return value
+    if value.__class__ is float or value.__class__ is int:
+        if not 0 <= value < math.inf:
+            raise ValidationError.for_field("latency", _LATENCY, value)
+        return dt.timedelta(seconds=value)
+    return value  # type: ignore[return-value]  # refused by the validator
+
+
+def _check_latency_value(
+    _instance: object, _attribute: object, value: dt.timedelta
+) -> None:
+    if not isinstance(value, dt.timedelta) or value < dt.timedelta(0):
+        raise ValidationError.for_field("latency", _LATENCY, value)
 
 
 @attrs.frozen
@@ -32,9 +64,16 @@ class Request:
     """
     One served request, as the golden signals see it.
 
+    Latencies are float seconds in the sketches and windows
+    (`LatencySketch.add`, `RollingSketch.add`, `LatencyEvaluator.observe`) and
+    a ``timedelta`` here; a request also takes float seconds and
+    converts them (``Request(at, 0.08)`` is ``Request(at, timedelta(
+    milliseconds=80))``), so either unit can be fed without converting by hand.
+
     Attributes:
         at: When it completed (aware, normalised to UTC).
-        latency: How long it took.
+        latency: How long it took: a timedelta, or a number of seconds
+            (converted to a timedelta).
         ok: False for an explicit failure (an HTTP 5xx, an exception).
         correct: False when it claimed success with the wrong content (an
             implicit failure, found by end-to-end checks).
@@ -46,10 +85,14 @@ class Request:
         >>> r = Request(at, timedelta(milliseconds=80))
         >>> r.ok, r.correct
         (True, True)
+        >>> Request(at, 0.08).latency == r.latency
+        True
     """
 
     at: dt.datetime = attrs.field(converter=to_utc, validator=check_aware)
-    latency: dt.timedelta = attrs.field(validator=check_non_negative_timedelta)
+    latency: dt.timedelta = attrs.field(
+        converter=_as_latency, validator=_check_latency_value
+    )
     ok: bool = attrs.field(default=True, validator=check_bool)
     correct: bool = attrs.field(default=True, validator=check_bool)
 
@@ -128,6 +171,20 @@ def _check_latency(
     _same_promise(instance.latency_slo, value)
 
 
+def _check_service(_instance: object, _attribute: object, value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise ValidationError.for_field("service", "a non-empty string", value)
+
+
+def _check_extra_labels(
+    _instance: object, _attribute: object, value: Mapping[str, str]
+) -> None:
+    if "service" in value:
+        raise ValidationError.for_field(
+            "labels", "labels without 'service' (set service= instead)", dict(value)
+        )
+
+
 def _errors(self: GoldenSignals) -> ErrorBudgetEvaluator:
     return ErrorBudgetEvaluator(self.objective, self.burn, self.alerting)
 
@@ -168,6 +225,12 @@ class GoldenSignals:
         latency: The latency evaluator.
         traffic: The traffic evaluator.
         saturation: The saturation evaluator.
+        service: The ``service`` label of every decision; the `Notifier`
+            keys alerts and inhibits tickets by it, so two services never
+            share an alert.  Name it; the default ``"default"`` only keeps
+            single-service callers working.
+        labels: More labels for every decision (``team``, ``region``...);
+            ``service`` is set by *service*, not here.
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -198,6 +261,10 @@ class GoldenSignals:
     saturation: SaturationEvaluator = attrs.field(
         default=attrs.Factory(_saturation, takes_self=True)
     )
+    service: str = attrs.field(default="default", validator=_check_service)
+    labels: Mapping[str, str] = attrs.field(
+        factory=dict, converter=frozen_labels, validator=_check_extra_labels
+    )
 
     def observe(self, request: Request) -> None:
         """
@@ -221,13 +288,169 @@ class GoldenSignals:
 
     def observe_many(self, requests: Iterable[Request]) -> None:
         """
-        Record many requests.
+        Record many requests, batched by time slot (as `observe` one by one).
+
+        The requests are cut into the slots of the windows; per slot they are
+        counted once and their latencies go into the slot's sketches with
+        `LatencySketch.add_many`, so a batch costs a small fraction of
+        `observe` per request.  The requests are taken in time order, so the
+        windows end up as with `observe` one by one in time order (a sketch's
+        floating-point *total* may differ in the last bits); that is also the
+        result of `observe` in any order as long as the requests are out of
+        order only within the windows.  A request older than a ring's horizon
+        behind a newer one, which `observe` would drop as too late, is counted
+        here before the newer one.
 
         Args:
-            requests: The requests, in any order within the windows.
+            requests: The requests, in any order.
         """
-        for request in requests:
-            self.observe(request)
+        step = self._batch_slot()
+        batch = requests if isinstance(requests, list) else list(requests)
+        if step is None or not batch:
+            for request in batch:
+                self.observe(request)
+            return
+        # Attribute reads and conversions run in C (map), not in a Python loop
+        # per request; slots are cut by bisecting the sorted completion times.
+        ats: list[dt.datetime] = list(map(_AT, batch))
+        if not all(map(le, ats, islice(ats, 1, None))):
+            order = sorted(range(len(ats)), key=ats.__getitem__)
+            batch = [batch[i] for i in order]
+            ats = [ats[i] for i in order]
+        seconds = list(map(_TOTAL_SECONDS, map(_LATENCY_OF, batch)))
+        oks: list[bool] = list(map(_OK, batch))
+        wrong = list(map(gt, oks, map(_CORRECT, batch)))  # ok and not correct
+        start = 0
+        end = len(ats)
+        while start < end:
+            index = (ats[start] - EPOCH) // step
+            stop = bisect_left(ats, EPOCH + (index + 1) * step, start)
+            self._apply(
+                ats[stop - 1],
+                seconds[start:stop],
+                oks[start:stop],
+                wrong[start:stop],
+            )
+            start = stop
+
+    def _batch_slot(self) -> dt.timedelta | None:
+        """The slot requests are batched by, if every ring's slot is a multiple."""
+        slots = (
+            self.latency.ok.slot,
+            self.latency.failed.slot,
+            self.latency.counts.slot,
+            self.traffic.history.slot,
+            self.errors.counts.slot,
+        )
+        step = min(slots)
+        if any(slot % step for slot in slots):
+            return None
+        return step
+
+    def _apply(
+        self, at: dt.datetime, seconds: list[float], oks: list[bool], wrong: list[bool]
+    ) -> None:
+        """Record the requests of one slot, latest at *at*."""
+        if all(oks):
+            ok, failed = seconds, []
+        else:
+            ok = list(compress(seconds, oks))
+            failed = list(compress(seconds, map(not_, oks)))
+        implicit = list(compress(seconds, wrong)) if any(wrong) else []
+        promise = self.latency.policy.promise / _SECOND
+        slow_ok = sum(map(promise.__lt__, ok))
+        slow_implicit = sum(map(promise.__lt__, implicit))
+        slow_failed = sum(map(promise.__lt__, failed))
+        RollingSketch.add_many(self.latency.ok, at, ok)
+        RollingSketch.add_many(self.latency.failed, at, failed)
+        total = len(seconds)
+        slow = slow_ok + slow_failed
+        self.latency.counts.add(at, good=float(total - slow), policy=float(slow))
+        self.traffic.record(at, float(total))
+        policy = slow_ok - slow_implicit
+        self.errors.record(
+            at,
+            good=float(len(ok) - len(implicit) - policy),
+            explicit=float(len(failed)),
+            implicit=float(len(implicit)),
+            policy=float(policy),
+        )
+
+    def observe_counts(
+        self,
+        at: dt.datetime,
+        *,
+        good: float = 0,
+        explicit: float = 0,
+        implicit: float = 0,
+        policy: float = 0,
+        latencies: LatencySketch | Mapping[float, float] | None = None,
+        failed_latencies: LatencySketch | Mapping[float, float] | None = None,
+    ) -> None:
+        """
+        Record requests already aggregated upstream (counters and histograms).
+
+        The four counts are disjoint and use the error kinds of `ErrorKind`:
+        *good* requests were served correctly within *latency_slo*;
+        *explicit* failed (a 5xx); *implicit* claimed success with the wrong
+        content; *policy* succeeded, but slower than *latency_slo*.  Their sum
+        is the traffic.  Latencies are seconds: a `LatencySketch` (merged), or
+        a histogram as a mapping of bucket upper bounds to the count in each
+        bucket (not cumulative: subtract neighbouring Prometheus ``le``
+        buckets first; the ``+Inf`` bucket has no bound to place its count
+        at, so it is refused).  A bucket's count is placed at its upper bound,
+        so percentiles are never underestimated; they are as coarse as the
+        buckets.  *latencies* are those of successful requests (good,
+        implicit and policy), *failed_latencies* those of explicit failures;
+        either may be a sample.  All zero counts still say the source is
+        alive.
+
+        Args:
+            at: When (aware); the counts go to the slots holding *at*.
+            good: Good requests.
+            explicit: Explicit failures.
+            implicit: Implicit failures (wrong content).
+            policy: Policy failures (slower than *latency_slo*).
+            latencies: Latencies of successful requests, in seconds.
+            failed_latencies: Latencies of failed requests, in seconds.
+
+        Raises:
+            ValidationError: If *at* is naive, a count is negative or not
+                finite, or a histogram bound or count is invalid; nothing is
+                recorded then.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from incidentkit.signals import GoldenSignals
+            >>> gs = GoldenSignals()
+            >>> t0 = datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
+            >>> gs.observe_counts(t0, good=970, explicit=30,
+            ...                   latencies={0.1: 900, 0.25: 60, 0.5: 10})
+            >>> gs.evaluate(t0).errors.state.value
+            'firing'
+        """
+        at = ensure_utc(at, field="at")
+        counts = {
+            "good": good,
+            "explicit": explicit,
+            "implicit": implicit,
+            "policy": policy,
+        }
+        for name, value in counts.items():
+            _check_count(name, value)
+        accuracy = self.latency.policy.relative_accuracy
+        ok = _as_sketch("latencies", latencies, accuracy)
+        failed = _as_sketch("failed_latencies", failed_latencies, accuracy)
+        total = good + explicit + implicit + policy
+        if ok is not None:
+            RollingSketch.add_many(self.latency.ok, at, ok)
+        if failed is not None:
+            RollingSketch.add_many(self.latency.failed, at, failed)
+        self.latency.counts.add(at, good=total - policy, policy=policy)
+        self.traffic.record(at, total)
+        self.errors.record(
+            at, good=good, explicit=explicit, implicit=implicit, policy=policy
+        )
 
     def observe_resource(self, reading: ResourceReading) -> None:
         """
@@ -261,9 +484,60 @@ class GoldenSignals:
         Returns:
             The decisions: latency, traffic, errors, saturation.
         """
+        labels = {**self.labels, "service": self.service}
         return GoldenDecisions(
-            latency=self.latency.evaluate(now),
-            traffic=self.traffic.evaluate(now),
-            errors=self.errors.evaluate(now),
-            saturation=self.saturation.evaluate(now),
+            latency=_labelled(self.latency.evaluate(now), labels),
+            traffic=_labelled(self.traffic.evaluate(now), labels),
+            errors=_labelled(self.errors.evaluate(now), labels),
+            saturation=_labelled(self.saturation.evaluate(now), labels),
         )
+
+
+def _labelled(decision: Decision, labels: Mapping[str, str]) -> Decision:
+    return attrs.evolve(decision, labels={**decision.labels, **labels})
+
+
+def _check_count(name: str, value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 <= value < math.inf
+    ):
+        raise ValidationError.for_field(name, "a finite, non-negative count", value)
+
+
+def _as_sketch(
+    name: str,
+    value: LatencySketch | Mapping[float, float] | None,
+    accuracy: float,
+) -> LatencySketch | None:
+    if value is None:
+        return None
+    if isinstance(value, LatencySketch):
+        if value.relative_accuracy != accuracy:
+            raise ValidationError.for_field(
+                name,
+                f"a LatencySketch of the latency policy's relative_accuracy {accuracy}",
+                value.relative_accuracy,
+            )
+        return value
+    if not isinstance(value, Mapping):
+        raise ValidationError.for_field(
+            name,
+            "a LatencySketch or a mapping of bucket upper bounds (seconds) to counts",
+            value,
+        )
+    sketch = LatencySketch(relative_accuracy=accuracy)
+    for bound, count in value.items():
+        if (
+            isinstance(bound, bool)
+            or not isinstance(bound, (int, float))
+            or not 0 <= bound < math.inf
+        ):
+            raise ValidationError.for_field(
+                name, "finite, non-negative bucket upper bounds (seconds)", bound
+            )
+        _check_count(f"{name}[{bound!r}]", count)
+        if count:
+            sketch.add(float(bound), float(count))
+    return sketch

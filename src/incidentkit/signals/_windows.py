@@ -820,6 +820,60 @@ class RollingSketch:
             check_value(value)
             self.dropped += 1.0
 
+    def add_many(
+        self,
+        at: dt.datetime,
+        values: list[float] | LatencySketch,
+        *,
+        now: dt.datetime | None = None,
+    ) -> None:
+        """
+        Add many values all observed in the slot of *at*: a list, or a sketch.
+
+        The batch is one event for the ring: late and future batches are
+        counted in `dropped` and `future` by their size, as `add` counts one.
+
+        Args:
+            at: When (aware).
+            values: Non-negative values (seconds), or a sketch of them.
+            now: The current time, if the caller knows it (aware).
+
+        Raises:
+            ValidationError: If *at* or *now* is naive or a value invalid.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from incidentkit.signals import RollingSketch
+            >>> ring = RollingSketch()
+            >>> ring.add_many(datetime(2024, 6, 1, tzinfo=timezone.utc), [0.1, 0.2])
+            >>> ring.last_seen.isoformat()
+            '2024-06-01T00:00:00+00:00'
+        """
+        at = ensure_utc(at, field="at")
+        if now is not None:
+            self._advance(ensure_utc(now, field="now"))
+        batch = (
+            values
+            if isinstance(values, LatencySketch)
+            else LatencySketch(relative_accuracy=self.relative_accuracy)
+        )
+        if batch is not values:
+            batch.add_many(values)  # checks every value
+        if not batch.count:
+            return
+        reference = _reference(self, None)
+        if _too_far_ahead(self, at, reference):
+            self.future += batch.count
+            return
+        index = slot_index(at, self.slot)
+        sketch = None if _too_late(self, index, reference) else self._sketch(index)
+        if sketch is None:
+            self.dropped += batch.count
+            return
+        sketch.merge(batch)
+        if self.last_seen is None or at > self.last_seen:
+            self.last_seen = at
+
     def _sketch(self, index: int) -> LatencySketch | None:
         position = index % self.slots
         held = self.ids[position]
