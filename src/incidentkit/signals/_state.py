@@ -542,8 +542,9 @@ class Notifier:
     signal of two services are two alerts.  A ticket is inhibited while a page
     fires for the same objective and the same values of the *equal* labels
     (Alertmanager's inhibition rules with ``equal``; SRE Workbook ch. 5 on
-    alert suppression); it is notified once the page stops if it still fires.  A page that drops to a ticket (its own rules cleared, the
-    ticket's still fire) sends `NotificationKind.DEESCALATED`.
+    alert suppression); it is notified once the page stops if it still fires.
+    A page that drops to a ticket (its own rules cleared, the ticket's still
+    fire) sends `NotificationKind.DEESCALATED`.
 
     Attributes:
         equal: Labels a page and a ticket must share for the page to inhibit

@@ -852,12 +852,10 @@ class RollingSketch:
         at = ensure_utc(at, field="at")
         if now is not None:
             self._advance(ensure_utc(now, field="now"))
-        batch = (
-            values
-            if isinstance(values, LatencySketch)
-            else LatencySketch(relative_accuracy=self.relative_accuracy)
-        )
-        if batch is not values:
+        if isinstance(values, LatencySketch):
+            batch = values
+        else:
+            batch = LatencySketch(relative_accuracy=self.relative_accuracy)
             batch.add_many(values)  # checks every value
         if not batch.count:
             return
