@@ -117,7 +117,7 @@ def test_a_fifteen_minute_partial_outage_in_two_hours_spends_an_eighth() -> None
     # requests, a budget of 259,200 bad: 12.5 % spent.
     assert decision.budget_consumed == pytest.approx(0.125)
     assert decision.budget_remaining == pytest.approx(0.875)
-    assert "12.5% of the error budget consumed" in decision.explain()
+    assert "87.5% of the 30d error budget remains (12.5% spent)" in decision.explain()
 
 
 def _three_days_then_outage(minutes: int) -> ErrorBudgetEvaluator:

@@ -235,7 +235,11 @@ class Decision:
             ):
                 head += f" ({was.value})"
         parts = list(self.reasons)
-        if self.budget_consumed is not None and self.budget_consumed > 0:
+        if (
+            self.budget_consumed is not None
+            and self.budget_consumed > 0
+            and self.budget_remaining is None  # else the reasons say it already
+        ):
             parts.append(f"{self.budget_consumed:.1%} of the error budget consumed")
         if self.time_to_exhaustion is not None:
             parts.append(
