@@ -50,6 +50,21 @@ junk = st.one_of(
 )
 
 
+class Case:
+    """One mutated document, shown by what was done to it (documents are large)."""
+
+    def __init__(self, cls, document, verbatim, done):
+        self.cls, self.document, self.verbatim, self.done = (
+            cls,
+            document,
+            verbatim,
+            done,
+        )
+
+    def __repr__(self):
+        return f"Case({self.cls.__name__}: {self.done})"
+
+
 def nodes(data, prefix=()):
     yield prefix, data
     if isinstance(data, dict):
@@ -89,7 +104,10 @@ def mutated(draw):
         or isinstance(new, (bool, list))
         or (isinstance(new, str) and not (isinstance(old, str) and old.endswith("Z")))
     )
-    return cls, document, verbatim
+    done = f"{operation} at {list(path)!r}" + (
+        f" with {new!r:.80}" if operation == "replace" else ""
+    )
+    return Case(cls, document, verbatim, done)
 
 
 @settings(
@@ -99,7 +117,7 @@ def mutated(draw):
 )
 @given(mutated())
 def test_a_mutated_document_is_refused_cleanly_or_written_back(case):
-    cls, document, verbatim = case
+    cls, document, verbatim = case.cls, case.document, case.verbatim
     try:
         value = serialization.from_dict(copy.deepcopy(document), cls)
     except IncidentKitError as exc:
