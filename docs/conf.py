@@ -78,9 +78,8 @@ GoogleDocstring._consume_inline_attribute = _consume_attribute_without_type  # t
 # IGNORE_EXCEPTION_DETAIL is off: the error messages are part of what the docs show.
 doctest_default_flags = doctest.ELLIPSIS | doctest.DONT_ACCEPT_TRUE_FOR_1
 # No doctest_global_setup: every example imports and builds what it uses, so what a
-# reader copies runs as it is.  Pages of reference examples (lifecycle, time) give
-# each block its own doctest group, which runs in a fresh namespace; the tutorials
-# (quickstart, signals) run top to bottom in one namespace, as a reader follows them.
+# reader copies runs as it is.  Every block has its own doctest group, which runs
+# in a fresh namespace: a block that needed an earlier one would fail the build.
 
 # -- HTML ----------------------------------------------------------------------------
 
