@@ -10,15 +10,18 @@ from incidentkit import (
     DEFAULT_POLICIES,
     Audience,
     Incident,
+    MilestoneOrderError,
     Move,
     Role,
     RoleAssignment,
+    RoleConflict,
     Severity,
+    Status,
     ValidationError,
     check_roles,
     serialization,
 )
-from incidentkit.timeline import Note, Timeline
+from incidentkit.timeline import Acknowledged, Event, Note, RoleAssigned, Timeline
 
 
 UTC = dt.timezone.utc
@@ -427,3 +430,160 @@ class TestWire:
         serialization.write_jsonl([declare(service="Zahlungsausfälle")], path)
 
         assert "Zahlungsausfälle".encode() in path.read_bytes()
+
+
+class TestInvariantDetails:
+    def test_a_hand_off_at_the_assignment_instant_loads_in_any_order(self):
+        inc = declare().assign(OPS, "raj", at=T0 + MIN)
+        inc = inc.hand_off(OPS, "kim", at=T0 + MIN)
+        data = serialization.to_dict(inc)
+        for order in (data["roles"], list(reversed(data["roles"]))):
+            loaded = serialization.from_dict({**data, "roles": order}, Incident)
+
+            assert "kim" == loaded.holder(OPS)
+
+    def test_a_milestone_order_error_carries_both_names_and_values(self):
+        with pytest.raises(MilestoneOrderError) as info:
+            Incident(
+                id="x",
+                title="t",
+                severity=Severity.P3,
+                started_at=T0,
+                detected_at=T0 - MIN,
+            )
+
+        assert ("started_at", T0, "detected_at", T0 - MIN) == (
+            info.value.earlier,
+            info.value.earlier_value,
+            info.value.later,
+            info.value.later_value,
+        )
+
+    @pytest.mark.parametrize(
+        ("fields", "expected"),
+        [
+            (
+                {"detected_at": T0, "acknowledged_at": T0 - MIN},
+                ("detected_at", T0, "acknowledged_at", T0 - MIN),
+            ),
+            (
+                {
+                    "acknowledged_at": T0 + MIN,
+                    "closed_at": T0,
+                    "mitigated_at": T0,
+                    "resolved_at": T0,
+                    "status": "closed",
+                },
+                ("acknowledged_at", T0 + MIN, "closed_at", T0),
+            ),
+        ],
+    )
+    def test_declared_and_acknowledged_lie_between_detection_and_the_close(
+        self, fields, expected
+    ):
+        if "status" in fields:
+            fields = {**fields, "status": Status.CLOSED}
+        with pytest.raises(MilestoneOrderError) as info:
+            Incident(id="x", title="t", severity=Severity.P3, **fields)
+
+        assert expected == (
+            info.value.earlier,
+            info.value.earlier_value,
+            info.value.later,
+            info.value.later_value,
+        )
+
+    def test_an_acknowledgement_at_the_close_is_allowed(self):
+        inc = declare().resolve(at=T0 + MIN).close(at=T0 + 2 * MIN)
+
+        assert T0 + 2 * MIN == inc.acknowledge(at=T0 + 2 * MIN).acknowledged_at
+
+    def test_a_status_milestone_error_names_field_expectation_and_value(self):
+        with pytest.raises(ValidationError) as missing:
+            Incident(id="x", title="t", severity=Severity.P3, status=Status.MONITORING)
+        with pytest.raises(ValidationError) as forbidden:
+            Incident(id="x", title="t", severity=Severity.P3, mitigated_at=T0)
+
+        assert (
+            "mitigated_at",
+            "a time, since the status is monitoring",
+            None,
+        ) == (missing.value.field, missing.value.expected, missing.value.got)
+        assert (
+            "mitigated_at",
+            "None, since the status is investigating",
+            T0,
+        ) == (forbidden.value.field, forbidden.value.expected, forbidden.value.got)
+
+    def test_two_open_tenures_of_one_role_name_both_people(self):
+        with pytest.raises(RoleConflict) as info:
+            Incident(
+                id="x",
+                title="t",
+                severity=Severity.P3,
+                roles=(
+                    RoleAssignment(OPS, "raj", T0),
+                    RoleAssignment(OPS, "kim", T0 + MIN),
+                ),
+            )
+
+        assert ("operations_lead", "raj", "kim") == (
+            info.value.role,
+            info.value.holder,
+            info.value.wanted,
+        )
+
+    def test_roles_that_are_not_assignments_are_named(self):
+        with pytest.raises(ValidationError) as info:
+            Incident(id="x", title="t", severity=Severity.P3, roles=("ana",))  # type: ignore[arg-type]
+
+        assert ("roles", ("ana",)) == (info.value.field, info.value.got)
+
+
+class TestTimelineDetails:
+    def test_a_timeline_built_whole_knows_its_latest_event_of_each_kind(self):
+        first, second = Note(at=T0, text="a"), Note(at=T0 + MIN, text="b")
+        ack = Acknowledged(at=T0)
+        timeline = Timeline([second, ack, first])
+
+        assert second is timeline.last(Note)
+        assert ack is timeline.last(Acknowledged)
+        assert first is timeline.first(Note)
+        assert None is timeline.last(RoleAssigned)
+        assert second is timeline.last(Event)
+
+    def test_last_of_a_base_class_picks_the_latest_of_its_kinds(self):
+        timeline = Timeline([Acknowledged(at=T0 + MIN), Note(at=T0, text="a")])
+
+        assert "acknowledged" == timeline.last(Event).kind  # type: ignore[union-attr]
+
+    @pytest.mark.parametrize("events", ["notes", 5, {"a": 1}])
+    def test_events_must_be_a_sequence(self, events):
+        with pytest.raises(ValidationError) as info:
+            Timeline(events)
+
+        assert ("events", "a sequence of events", events) == (
+            info.value.field,
+            info.value.expected,
+            info.value.got,
+        )
+
+    def test_a_non_event_is_named_by_its_index(self):
+        with pytest.raises(ValidationError) as info:
+            Timeline([Note(at=T0, text="a"), "b"])  # type: ignore[list-item]
+
+        assert ("events[1]", "a timeline event", "b") == (
+            info.value.field,
+            info.value.expected,
+            info.value.got,
+        )
+
+    def test_a_kind_given_by_name_is_refused_with_a_hint(self):
+        with pytest.raises(ValidationError) as info:
+            Timeline().last("note")  # type: ignore[arg-type]
+
+        assert ("kind", "an event class such as Note (not its name)", "note") == (
+            info.value.field,
+            info.value.expected,
+            info.value.got,
+        )
