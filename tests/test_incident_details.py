@@ -21,7 +21,14 @@ from incidentkit import (
     check_roles,
     serialization,
 )
-from incidentkit.timeline import Acknowledged, Event, Note, RoleAssigned, Timeline
+from incidentkit.timeline import (
+    Acknowledged,
+    Event,
+    Note,
+    RoleAssigned,
+    SeverityChanged,
+    Timeline,
+)
 
 
 UTC = dt.timezone.utc
@@ -587,3 +594,71 @@ class TestTimelineDetails:
             info.value.expected,
             info.value.got,
         )
+
+
+class TestMoreFieldNames:
+    @pytest.mark.parametrize(
+        ("call", "field", "got"),
+        [
+            (
+                lambda: Incident.declare(" ", severity="P3", at=T0, declared_by="a"),
+                "title",
+                " ",
+            ),
+            (
+                lambda: Incident.declare(
+                    "t", severity="P3", at=T0, declared_by="a", commander=""
+                ),
+                "commander",
+                "",
+            ),
+            (lambda: declare().assign(OPS, " ", at=T0), "person", " "),
+            (lambda: declare().hand_off(Role.INCIDENT_COMMANDER, "", at=T0), "to", ""),
+            (lambda: declare().escalate("P1", at=T0, reason=" "), "reason", " "),
+            (lambda: declare().downgrade("P3", at=T0, reason=" "), "reason", " "),
+            (lambda: declare().holder(5), "role", 5),
+            (lambda: declare(labels={"team": "\ud800"}), "labels", {"team": "\ud800"}),
+            (lambda: declare(labels={"\ud800": "x"}), "labels", {"\ud800": "x"}),
+            (lambda: declare(labels=[("a", "b")]), "labels", [("a", "b")]),
+            (lambda: Move.parse("shut"), "move", "shut"),
+        ],
+    )
+    def test_the_field_and_the_value_are_named(self, call, field, got):
+        with pytest.raises(ValidationError) as info:
+            call()
+
+        assert (field, got) == (info.value.field, info.value.got)
+
+    def test_expectations_are_said_in_words(self):
+        expected = {}
+        for name, call in {
+            "role": lambda: declare().holder(5),
+            "labels": lambda: declare(labels=[("a", "b")]),
+            "move": lambda: Move.parse("shut"),
+            "how": lambda: declare().apply("close", at=T0, how="x"),
+            "reason": lambda: declare().apply("mitigate", at=T0, reason="x"),
+        }.items():
+            with pytest.raises(ValidationError) as info:
+                call()
+            expected[name] = info.value.expected
+
+        assert {
+            "role": "a Role or a lowercase role name such as 'scribe'",
+            "labels": "a mapping of strings to strings",
+            "move": (
+                "a Move or one of 'identify', 'mitigate', 'resolve', 'close', 'reopen'"
+            ),
+            "how": "None: the close move takes no text",
+            "reason": "None: the mitigate move takes 'how'",
+        } == expected
+
+    def test_escalate_and_downgrade_keep_their_reason(self):
+        inc = (
+            declare()
+            .escalate("P1", at=T0, reason="payments")
+            .downgrade("P2", at=T0 + MIN, reason="contained")
+        )
+
+        assert ["payments", "contained"] == [
+            e.reason for e in inc.timeline.of_kind(SeverityChanged)
+        ]
