@@ -5,13 +5,14 @@ One leaf or branch of a valid document is replaced, deleted, duplicated or joine
 by an unknown key.  Reading it must end in one incidentkit error that names a
 problem (never a bare exception, never "unexpected"), or give a value that dumps
 again, to a fixed point.  ``HYPOTHESIS_PROFILE=stress`` runs far more examples
-and fails any example slower than a second; ``INCIDENTKIT_FUZZ_EXAMPLES`` sets the
-count outright.
+and fails any document that takes a second or more to read;
+``INCIDENTKIT_FUZZ_EXAMPLES`` sets the count outright.
 """
 
 import copy
 import json
 import os
+import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -99,9 +100,10 @@ def mutated(draw):
     else:
         parent[path[-1]] = [old]
     # Only a replacement by a value with one spelling must come back verbatim.
+    # (An array may come back reordered where a set belongs: not verbatim.)
     verbatim = operation == "replace" and (
         new is None
-        or isinstance(new, (bool, list))
+        or isinstance(new, bool)
         or (isinstance(new, str) and not (isinstance(old, str) and old.endswith("Z")))
     )
     done = f"{operation} at {list(path)!r}" + (
@@ -110,24 +112,38 @@ def mutated(draw):
     return Case(cls, document, verbatim, done)
 
 
+SLOWEST = [0.0]  # the slowest read of a document, in seconds (reported under stress)
+
+
 @settings(
     max_examples=int(COUNT) if COUNT else settings().max_examples,
-    deadline=1000 if STRESS else None,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(mutated())
 def test_a_mutated_document_is_refused_cleanly_or_written_back(case):
     cls, document, verbatim = case.cls, case.document, case.verbatim
+    start = time.perf_counter()
     try:
-        value = serialization.from_dict(copy.deepcopy(document), cls)
+        value = serialization.from_dict(document, cls)
     except IncidentKitError as exc:
         message = str(exc)
         assert "unexpected " not in message, message
         assert "unknown error" not in message, message
         return
+    finally:
+        took = time.perf_counter() - start
+        SLOWEST[0] = max(SLOWEST[0], took)
+        # A bug hunt also looks for documents that cost far more than their size.
+        assert not STRESS or took < 1.0, f"{case!r} took {took:.2f} s"
     text = serialization.dumps(value)
     text.encode("utf-8")
     written = json.loads(text)
     assert written == serialization.to_dict(serialization.from_dict(written, cls))
     if verbatim:
         assert document == written
+
+
+def teardown_module() -> None:
+    if STRESS:
+        print(f"\nslowest document read: {SLOWEST[0] * 1000:.0f} ms")  # noqa: T201
