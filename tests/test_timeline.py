@@ -260,3 +260,17 @@ class TestSharedStorage:
 
         assert base == pickle.loads(pickle.dumps(base))
         assert hash(base) == hash(Timeline(base.events))
+
+
+def test_a_range_query_never_sees_a_sibling_branch():
+    start = dt.datetime(2024, 6, 1, 14, 0, tzinfo=dt.timezone.utc)
+    base = Timeline([Note(at=start, text="a")])
+    sibling = base.add(Note(at=start + dt.timedelta(minutes=5), text="sibling"))
+
+    assert ["a"] == [e.describe() for e in base.between(start)]
+    assert ["a"] == [
+        e.describe() for e in base.between(None, start + dt.timedelta(hours=1))
+    ]
+    assert ["a", "sibling"] == [e.describe() for e in sibling.between(start)]
+    assert ["a"] == [e.describe() for e in base]
+    assert base.last(Note) is base[0]
