@@ -112,7 +112,19 @@ def mutated(draw):
     return Case(cls, document, verbatim, done)
 
 
-SLOWEST = [0.0]  # the slowest read of a document, in seconds (reported under stress)
+SLOWEST = [0.0]
+
+
+def _timed_read(document, cls):
+    start = time.perf_counter()
+    try:
+        serialization.from_dict(document, cls)
+    except IncidentKitError:
+        pass
+    return time.perf_counter() - start
+
+
+# the slowest read of a document, in seconds (reported under stress)
 
 
 @settings(
@@ -133,9 +145,12 @@ def test_a_mutated_document_is_refused_cleanly_or_written_back(case):
         return
     finally:
         took = time.perf_counter() - start
+        if STRESS and took >= 1.0:
+            # A bug hunt also looks for documents that cost far more than their
+            # size; a slow read that does not repeat was the machine, not us.
+            took = _timed_read(document, cls)
+            assert took < 1.0, f"{case!r} took {took:.2f} s, twice"
         SLOWEST[0] = max(SLOWEST[0], took)
-        # A bug hunt also looks for documents that cost far more than their size.
-        assert not STRESS or took < 1.0, f"{case!r} took {took:.2f} s"
     text = serialization.dumps(value)
     text.encode("utf-8")
     written = json.loads(text)
