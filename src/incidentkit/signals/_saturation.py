@@ -56,7 +56,7 @@ class ResourceReading:
         resource: Its name: ``"memory"``, ``"cpu"``, ``"connections"``...
         used: How much is used.
         capacity: The ceiling (default 1: *used* is already a fraction).
-            *used* may exceed it by at most `MAX_OVERSHOOT` (1.5x); more is
+            *used* may exceed it by at most ``MAX_OVERSHOOT`` (1.5x); more is
             refused as a unit error (80 with the default capacity is 8000 %).
 
     Example:

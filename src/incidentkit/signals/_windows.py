@@ -326,7 +326,7 @@ class RollingCounts:
         dropped: Events that arrived too late for the ring (older than its
             horizon behind the newest data) and were not counted.
         max_skew: How far past *clock* (or the *now* given to `add`) an event
-            may be dated (default `DEFAULT_MAX_SKEW`, 5 minutes).
+            may be dated (default ``DEFAULT_MAX_SKEW``, 5 minutes).
         clock: The latest evaluation time `counts` was asked about, if any.
         future: Events dated more than *max_skew* past the clock, not counted
             (reported so a skewed source is visible).
@@ -711,7 +711,7 @@ class RollingSketch:
             counted (as in `RollingCounts`).
         last_seen: The latest time a value arrived for.
         max_skew: How far past *clock* (or the *now* given to `add`) a value
-            may be dated (default `DEFAULT_MAX_SKEW`, 5 minutes).
+            may be dated (default ``DEFAULT_MAX_SKEW``, 5 minutes).
         clock: The latest evaluation time `window` was asked about, if any.
         future: Values dated more than *max_skew* past the clock, not counted.
 
