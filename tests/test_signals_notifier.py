@@ -221,3 +221,13 @@ def test_a_bad_silence_is_refused() -> None:
 
 def test_a_reminder_is_a_notification_kind() -> None:
     assert NotificationKind("reminder") is NotificationKind.REMINDER
+
+
+def test_process_refuses_what_is_not_a_decision():
+    from incidentkit.errors import ValidationError
+    from incidentkit.signals import Notifier
+
+    with pytest.raises(ValidationError) as info:
+        Notifier().process(["x"])  # type: ignore[list-item]
+
+    assert ("decisions", "x") == (info.value.field, info.value.got)

@@ -615,10 +615,17 @@ class Notifier:
 
         Returns:
             The notifications to send.
+
+        Raises:
+            ValidationError: If an item is not a `Decision`.
         """
         out: list[Notification] = []
         batch: list[Decision] = []
         for decision in decisions:
+            if not isinstance(decision, Decision):
+                raise ValidationError.for_field(
+                    "decisions", "Decision values", decision
+                )
             if batch and decision.evaluated_at != batch[0].evaluated_at:
                 out.extend(self._evaluation(batch))
                 batch = []
