@@ -323,3 +323,20 @@ def test_observe_many_sorts_by_time_so_a_late_request_is_not_dropped() -> None:
     assert (single.latency.counts.dropped, batched.latency.counts.dropped) == (1.0, 0.0)
     assert batched.latency.counts.counts(T0 + 14 * MIN, 5 * MIN).total == 1.0
     assert batched.errors.counts == single.errors.counts
+
+
+def test_observing_what_is_not_a_request_is_refused_naming_it():
+    import pytest
+
+    from incidentkit.errors import ValidationError
+
+    gs = GoldenSignals()
+    with pytest.raises(ValidationError) as many:
+        gs.observe_many([1, 2])  # type: ignore[list-item]
+    with pytest.raises(ValidationError) as one:
+        gs.observe("fast")  # type: ignore[arg-type]
+
+    assert [("requests", 1), ("request", "fast")] == [
+        (many.value.field, many.value.got),
+        (one.value.field, one.value.got),
+    ]

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import compress, islice
+from itertools import compress, islice, repeat
 from operator import attrgetter, gt, le, not_
 from typing import Final
 
@@ -272,7 +272,12 @@ class GoldenSignals:
 
         Args:
             request: The request.
+
+        Raises:
+            ValidationError: If *request* is not a `Request`.
         """
+        if not isinstance(request, Request):
+            raise ValidationError.for_field("request", "a Request", request)
         at = request.at
         seconds = request.latency.total_seconds()
         self.latency.observe(at, seconds, ok=request.ok)
@@ -303,9 +308,15 @@ class GoldenSignals:
 
         Args:
             requests: The requests, in any order.
+
+        Raises:
+            ValidationError: If an item is not a `Request`.
         """
         step = self._batch_slot()
         batch = requests if isinstance(requests, list) else list(requests)
+        if not all(map(isinstance, batch, repeat(Request))):
+            bad = next(r for r in batch if not isinstance(r, Request))
+            raise ValidationError.for_field("requests", "Request values", bad)
         if step is None or not batch:
             for request in batch:
                 self.observe(request)
