@@ -36,7 +36,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from incidentkit import Audience, Incident, Role, Severity, serialization
+from incidentkit import MILESTONES, Audience, Incident, Role, Severity, serialization
 from incidentkit.errors import IncidentKitError, ValidationError
 
 
@@ -123,15 +123,7 @@ class IncidentMachine(RuleBasedStateMachine):
     calls: int
     failures: collections.Counter[str]
 
-    _DATETIME_FIELDS: ClassVar[tuple[str, ...]] = (
-        "started_at",
-        "detected_at",
-        "declared_at",
-        "acknowledged_at",
-        "mitigated_at",
-        "resolved_at",
-        "closed_at",
-    )
+    _DATETIME_FIELDS: ClassVar[tuple[str, ...]] = MILESTONES
 
     def __init__(self) -> None:
         super().__init__()
