@@ -25,6 +25,7 @@ LAYERS = {
     "timeline": CORE,
     "_invariants": CORE,
     "incident": CORE,
+    "spans": CORE,
     "_wire": CORE,
     "signals": CAPABILITIES,
     "serialization": WIRE,

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from ._frozen import freeze
 from .errors import ValidationError
 
 
@@ -24,11 +25,13 @@ __all__ = [
     "check_at_least_two",
     "check_bool",
     "check_fraction",
+    "check_labels",
     "check_non_negative",
     "check_non_negative_timedelta",
     "check_positive",
     "check_positive_int",
     "check_positive_timedelta",
+    "freeze_labels",
     "instance_of",
     "optional",
     "optional_text",
@@ -217,3 +220,25 @@ def tuple_of(
             )
 
     return validate
+
+
+def check_labels(
+    _instance: object, attribute: attrs.Attribute[Any], value: Any
+) -> None:
+    """Validate a mapping of writable strings to writable strings."""
+    for key, item in value.items():
+        if not (isinstance(key, str) and isinstance(item, str)) or not (
+            writable(key) and writable(item)
+        ):
+            raise ValidationError.for_field(
+                _name(attribute), "a mapping of strings to strings", {key: item}
+            )
+
+
+def freeze_labels(value: object) -> Mapping[str, str]:
+    """Freeze a labels mapping (checked by `check_labels`); refuse anything else."""
+    if not isinstance(value, Mapping):
+        raise ValidationError.for_field(
+            "labels", "a mapping of strings to strings", value
+        )
+    return freeze(value)

@@ -28,7 +28,6 @@ from typing import Any, Final
 
 import attrs
 
-from ._frozen import freeze
 from ._invariants import (
     check_milestone_order,
     check_single_holders,
@@ -49,12 +48,13 @@ from ._lifecycle import (
 from ._time import check_aware, ensure_utc, to_utc_optional
 from ._validators import (
     as_tuple,
+    check_labels,
+    freeze_labels,
     instance_of,
     optional_text,
     require_text,
     text,
     tuple_of,
-    writable,
 )
 from .errors import (
     InvalidTransition,
@@ -64,6 +64,7 @@ from .errors import (
 from .findings import Finding
 from .roles import Role, RoleAssignment, check_roles, holder_of
 from .severity import Severity
+from .spans import MILESTONES
 from .timeline import (
     Acknowledged,
     Audience,
@@ -95,40 +96,7 @@ __all__ = [
     "allowed_moves",
 ]
 
-MILESTONES: Final[tuple[str, ...]] = (
-    "started_at",
-    "detected_at",
-    "declared_at",
-    "acknowledged_at",
-    "mitigated_at",
-    "resolved_at",
-    "closed_at",
-)
-"""The names of an incident's milestones, in their usual order."""
-
 _SLUG: Final[re.Pattern[str]] = re.compile(r"[^a-z0-9]+")
-
-
-def _labels(
-    _instance: object,
-    attribute: attrs.Attribute[Any],
-    value: Any,
-) -> None:
-    for key, item in value.items():
-        if not (isinstance(key, str) and isinstance(item, str)) or not (
-            writable(key) and writable(item)
-        ):
-            raise ValidationError.for_field(
-                attribute.name, "a mapping of strings to strings", {key: item}
-            )
-
-
-def _freeze_labels(value: Mapping[str, str]) -> Mapping[str, str]:
-    if not isinstance(value, Mapping):
-        raise ValidationError.for_field(
-            "labels", "a mapping of strings to strings", value
-        )
-    return freeze(value)
 
 
 def _roles(values: Iterable[RoleAssignment]) -> tuple[RoleAssignment, ...]:
@@ -200,7 +168,7 @@ class Incident:
     service: str | None = attrs.field(default=None, validator=optional_text)
     category: str | None = attrs.field(default=None, validator=optional_text)
     labels: Mapping[str, str] = attrs.field(
-        factory=dict, converter=_freeze_labels, validator=_labels
+        factory=dict, converter=freeze_labels, validator=check_labels
     )
     roles: tuple[RoleAssignment, ...] = attrs.field(
         default=(),
