@@ -27,6 +27,7 @@ LAYERS = {
     "incident": CORE,
     "spans": CORE,
     "_wire": CORE,
+    "_records_wire": CORE,
     "signals": CAPABILITIES,
     "serialization": WIRE,
     "_fastpath": CORE,

@@ -31,6 +31,14 @@ from incidentkit.signals import (
     RollingCounts,
     Silence,
 )
+from incidentkit.spans import (
+    TIME_TO_ACKNOWLEDGE,
+    TIME_TO_RESTORE,
+    IncidentRecord,
+    Measurement,
+    Span,
+    Unmeasured,
+)
 
 
 PUBLIC_MODULES = [
@@ -43,6 +51,7 @@ PUBLIC_MODULES = [
     "incidentkit.serialization",
     "incidentkit.severity",
     "incidentkit.signals",
+    "incidentkit.spans",
     "incidentkit.testing",
     "incidentkit.timeline",
 ]
@@ -165,10 +174,21 @@ def _signals():
     ]
 
 
+def _spans(inc: Incident):
+    return [
+        IncidentRecord.of(inc),
+        Span("declared_at", "resolved_at"),
+        TIME_TO_RESTORE.measure(inc),
+        Measurement(None, Unmeasured.MISSING, "started_at"),
+        TIME_TO_ACKNOWLEDGE,
+    ]
+
+
 def _core():
     inc = _incident()
     return [
         inc,
+        _spans(inc),
         inc.check_roles(T0 + 5 * MIN),
         list(DEFAULT_POLICIES.values()),
         list(EFFECTS.values()),

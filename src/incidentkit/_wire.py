@@ -1,6 +1,9 @@
 """
 The core model's part of the wire format: roles, timeline events, incidents.
 
+Incident records (`incidentkit.spans.IncidentRecord`) are read by
+`incidentkit._records_wire`, configured from here.
+
 `configure` registers these types' hooks on the one converter; it is called
 from `incidentkit.serialization.make_converter`, like every package's own.
 """
@@ -14,7 +17,7 @@ from typing import Any, Final
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from . import _fastpath
+from . import _fastpath, _records_wire
 from ._shape import ShapeError, shape
 from .errors import ValidationError
 from .incident import Incident
@@ -115,6 +118,7 @@ def configure(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(Timeline, structure_timeline)
     converter.register_unstructure_hook(Timeline, unstructure_timeline)
     _fastpath.install(converter, (RoleAssignment, Incident))
+    _records_wire.configure(converter)
 
 
 _EVENTS: Final = tuple[TimelineEvent, ...]
