@@ -28,6 +28,7 @@ LAYERS = {
     "spans": CORE,
     "_wire": CORE,
     "signals": CAPABILITIES,
+    "metrics": CAPABILITIES,
     "serialization": WIRE,
     "_fastpath": CORE,
     "_shape": FOUNDATION,
