@@ -334,11 +334,14 @@ def _lines(report: Mapping[str, Any]) -> dict[str, list[str]]:
                 "  at these n only a change to "
                 f"{tr['detectable']:.2f}x or below would be seen (80% power)"
             )
-    quality = [
-        f"{f['count']:>6} {f['code']} ({f['level']}): {f['message']}"
-        + (f" e.g. {', '.join(f['examples'])}" if f["examples"] else "")
-        for f in report["findings"]
-    ] or ["no findings"]
+    quality: list[str] = []
+    for f in report["findings"]:
+        quality.append(f"{f['code']} ({f['level']}): {f['count']} records")
+        first = f"  {f['examples'][0]}: " if f["examples"] else "  "
+        quality.append(first + f["message"])
+        if len(f["examples"]) > 1:
+            quality.append(f"  also {', '.join(f['examples'][1:])}, ...")
+    quality = quality or ["no findings"]
     return {
         "head": head,
         "tiers": tiers,
@@ -349,16 +352,17 @@ def _lines(report: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def _wrap(line: str, width: int = 80) -> list[str]:
-    indent = " " * (len(line) - len(line.lstrip()) + 2)
+    """Wrap *line* by words; continuation lines are indented two more spaces."""
+    stripped = line.lstrip(" ")
+    lead = line[: len(line) - len(stripped)]
     out: list[str] = []
-    current = ""
-    for word in line.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) > width and current:
+    current = lead
+    for word in stripped.split(" "):
+        if current.strip() and len(current) + 1 + len(word) > width:
             out.append(current)
-            current = indent + word
+            current = lead + "  " + word
         else:
-            current = candidate
+            current = f"{current} {word}" if current.strip() else current + word
     out.append(current)
     return out
 
