@@ -29,6 +29,7 @@ LAYERS = {
     "_wire": CORE,
     "_records_wire": CORE,
     "signals": CAPABILITIES,
+    "metrics": CAPABILITIES,
     "serialization": WIRE,
     "_fastpath": CORE,
     "_shape": FOUNDATION,
