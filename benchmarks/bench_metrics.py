@@ -25,8 +25,9 @@ to medians and 90th percentiles of the time to restore (``started_at`` →
 ``mitigated_at``) by severity, leaving out the open incidents, those without a
 start and non-positive durations:
 
-* (a) incidentkit: ``serialization.iter_jsonl(path, IncidentRecord)``, then the
-  summary;
+* (a) incidentkit: ``serialization.iter_jsonl(path, IncidentRecord)``, then
+  ``metrics.summarize(records, metrics.TIME_TO_RESTORE, by="severity")`` (which
+  also computes the mean, geometric mean, p95 and a bootstrap interval);
 * (b) pandas: ``pd.read_json(path, lines=True)``, ``pd.to_datetime`` of the two
   columns, ``dropna``, the positive filter, ``groupby("severity")`` median and
   ``quantile(0.9)``;
@@ -63,8 +64,8 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from incidentkit import Audience, Incident, Role, Severity, Status, serialization
-from incidentkit.spans import TIME_TO_RESTORE, IncidentRecord, Milestoned
+from incidentkit import Audience, Incident, Role, Severity, metrics, serialization
+from incidentkit.spans import IncidentRecord, Milestoned
 
 
 TARGET_PANDAS = 1.0
@@ -361,14 +362,15 @@ def summarise(durations: dict[str, list[dt.timedelta]]) -> Answer:
 
 
 def by_severity(incidents: Iterable[Milestoned]) -> Answer:
-    """Time to restore by severity (until ``incidentkit.metrics`` lands here)."""
-    durations: dict[str, list[dt.timedelta]] = defaultdict(list)
-    measure = TIME_TO_RESTORE.measure
-    for incident in incidents:
-        duration = measure(incident).duration
-        if duration is not None:
-            durations[incident.severity.value].append(duration)
-    return summarise(durations)
+    """Time to restore by severity, as ``incidentkit.metrics`` summarises it."""
+    summaries = metrics.summarize(incidents, metrics.TIME_TO_RESTORE, by="severity")
+    answer: Answer = {}
+    for severity, summary in summaries.items():
+        if summary.n:
+            assert summary.median is not None  # noqa: S101 - n > 0
+            assert summary.p90 is not None  # noqa: S101 - n > 0
+            answer[severity.value] = Summary(summary.n, summary.median, summary.p90)
+    return answer
 
 
 def with_incidentkit(path: Path) -> Answer:

@@ -7,10 +7,18 @@ import json
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidentkit import Incident, Role, Severity, ValidationError, serialization
+from incidentkit import (
+    Incident,
+    Role,
+    Severity,
+    Status,
+    ValidationError,
+    _records_wire,
+    serialization,
+)
 from incidentkit.spans import MILESTONES, IncidentRecord
 
 from .strategies import incidents
@@ -305,3 +313,77 @@ def test_any_broken_record_fields_are_refused_as_by_the_incident_reader(
     text = json.dumps(data)
 
     assert outcome(text, Incident) == outcome(text, IncidentRecord)
+
+
+# -- the trusted construction: what it builds, the constructor builds -------------
+
+FIELD_RULES = {
+    "id": ("text", None),
+    "title": ("text", None),
+    "severity": ("instance_of.<locals>.check", None),
+    "status": ("instance_of.<locals>.check", None),
+    "service": ("optional.<locals>.check", None),
+    "category": ("optional.<locals>.check", None),
+    "labels": ("check_labels", "freeze_labels"),
+    **{name: ("check_aware", "to_utc_optional") for name in MILESTONES},
+}
+
+
+def test_the_trusted_construction_knows_every_field_and_rule():
+    # _records_wire._trusted re-checks these rules itself: a new field or rule on
+    # IncidentRecord must be taught to it (and to this table).
+    rules = {
+        f.name: (
+            f.validator.__qualname__,
+            None if f.converter is None else f.converter.__qualname__,
+        )
+        for f in attrs.fields(IncidentRecord)
+    }
+
+    assert FIELD_RULES == rules
+    assert _records_wire.TRUSTED_FIELDS == tuple(rules)
+
+
+odd_texts = st.sampled_from(["x", " x ", "", "  ", "\x1c", "é", "\ud800", "a\udfffb"])
+odd_times = st.none() | st.datetimes(
+    min_value=dt.datetime(2024, 1, 1),
+    max_value=dt.datetime(2024, 1, 3),
+    timezones=st.sampled_from([UTC, dt.timezone(dt.timedelta(hours=2))]),
+)
+
+
+@settings(max_examples=500)
+@given(
+    st.fixed_dictionaries(
+        {
+            "id": odd_texts,
+            "title": odd_texts,
+            "severity": st.sampled_from([*Severity, "P1"]),
+            "status": st.sampled_from([*Status, "closed"]),
+            "service": st.none() | odd_texts,
+            "category": st.none() | odd_texts,
+            "labels": st.dictionaries(odd_texts, odd_texts | st.just(None), max_size=2),
+            **{name: odd_times for name in MILESTONES},
+        }
+    )
+)
+def test_the_trusted_construction_agrees_with_the_constructor(values):
+    def built(make):
+        try:
+            return ("built", make())
+        except ValidationError as exc:
+            return ("refused", str(exc))
+
+    in_order = [values[name] for name in _records_wire.TRUSTED_FIELDS]
+    trusted = built(lambda: _records_wire._trusted(in_order))
+    if trusted != ("built", None):  # None: not sure, the constructor decides
+        assert built(lambda: IncidentRecord(**values)) == trusted
+
+
+@given(incidents())
+def test_the_trusted_construction_builds_every_consistent_record(inc):
+    record = IncidentRecord.of(inc)
+    values = [getattr(record, name) for name in _records_wire.TRUSTED_FIELDS]
+    values[6] = dict(values[6])
+
+    assert record == _records_wire._trusted(values)

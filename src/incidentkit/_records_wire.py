@@ -17,6 +17,7 @@ exactly as it is for an incident: the same message at the same ``$.field`` path.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -26,9 +27,14 @@ from cattrs.errors import ClassValidationError
 from cattrs.gen import make_dict_structure_fn
 
 from ._fastpath import with_every_rule
+from ._frozen import FrozenMap
+from ._lifecycle import STATUS_MILESTONES, Status
 from ._shape import shape
+from ._time import UTC
+from ._validators import writable
 from .incident import Incident
-from .spans import IncidentRecord
+from .severity import Severity
+from .spans import MILESTONES, IncidentRecord
 
 
 __all__ = ["configure"]
@@ -39,15 +45,125 @@ SKIPPED: Final[tuple[str, ...]] = ("roles", "timeline")
 Hook = Callable[[Any, Any], Any]
 
 
+TRUSTED_FIELDS: Final[tuple[str, ...]] = (
+    "id",
+    "title",
+    "severity",
+    "status",
+    "service",
+    "category",
+    "labels",
+    *MILESTONES,
+)
+"""The fields `_trusted` sets, in order: exactly `IncidentRecord`'s."""
+
+_DATETIME: Final = dt.datetime
+_new: Final = object.__new__
+_SETTERS: Final = tuple(
+    IncidentRecord.__dict__[name].__set__ for name in TRUSTED_FIELDS
+)
+"""The slots' own setters: a frozen record is filled in once, here."""
+_AT: Final = {name: MILESTONES.index(name) for name in MILESTONES}
+_STATUS_RULES: Final = {
+    status: (
+        tuple(_AT[name] for name in rule.needs),
+        tuple(_AT[name] for name in rule.forbids),
+    )
+    for status, rule in STATUS_MILESTONES.items()
+}
+
+
+def _text(value: object) -> bool:
+    """Whether `IncidentRecord`'s ``text`` validator surely accepts *value*."""
+    return (
+        type(value) is str
+        and value.strip() != ""
+        and (value.isascii() or writable(value))
+    )
+
+
+def _surely_valid(values: list[Any]) -> bool:
+    """
+    Whether the record's rules surely accept *values* (in `TRUSTED_FIELDS` order).
+
+    Sufficient, not necessary: exact types, UTC datetimes, writable non-blank
+    text, string labels, milestones in order and as the status wants them.
+    Anything else is for the constructor and the invariants themselves to judge.
+    """
+    id_, title, severity, status, service, category, labels, *milestones = values
+    if not (
+        _text(id_)
+        and _text(title)
+        and type(severity) is Severity
+        and type(status) is Status
+        and (service is None or _text(service))
+        and (category is None or _text(category))
+        and type(labels) is dict
+    ):
+        return False
+    for key, item in labels.items():
+        if not (type(key) is str and type(item) is str):
+            return False
+        if not (key.isascii() and item.isascii()) and not (
+            writable(key) and writable(item)
+        ):
+            return False
+    for at in milestones:
+        if at is not None and (at.tzinfo is not UTC or type(at) is not _DATETIME):
+            return False
+    needs, forbids = _STATUS_RULES[status]
+    for index in needs:
+        if milestones[index] is None:
+            return False
+    for index in forbids:
+        if milestones[index] is not None:
+            return False
+    # The order `check_milestone_order` enforces, in one pass.
+    started, detected, declared, acknowledged, mitigated, resolved, closed = milestones
+    latest = None
+    for at in (started, detected, mitigated, resolved, closed):
+        if at is not None:
+            if latest is not None and at < latest:
+                return False
+            latest = at
+    anchor = started if detected is None else detected
+    for at in (declared, acknowledged):
+        if at is not None and (
+            (anchor is not None and at < anchor) or (closed is not None and closed < at)
+        ):
+            return False
+    return True
+
+
+def _trusted(values: list[Any]) -> IncidentRecord | None:
+    """
+    The record of *values* (in `TRUSTED_FIELDS` order), built without __init__.
+
+    Only when `_surely_valid` says so: the constructor would then store these
+    very values (labels frozen).  ``None`` means "not sure": the caller calls
+    the constructor, which accepts or refuses them with its own errors.
+    """
+    if not _surely_valid(values):
+        return None
+    values[6] = FrozenMap(values[6])
+    record: IncidentRecord = _new(IncidentRecord)
+    for setter, value in zip(_SETTERS, values, strict=True):
+        setter(record, value)
+    return record
+
+
 def _record_structurer(converter: cattrs.Converter) -> Hook:
     attrs.resolve_types(IncidentRecord)
     fields = [
         (field.name, converter.get_structure_hook(field.type), field.type)
         for field in attrs.fields(IncidentRecord)
     ]
-    own = frozenset(name for name, _, _ in fields)
+    names = tuple(name for name, _, _ in fields)
+    own = frozenset(names)
     incident_keys = own | frozenset(SKIPPED)
     roles, timeline = SKIPPED
+    # The trusted construction knows these fields and no other.
+    trust = names == TRUSTED_FIELDS
     detailed = with_every_rule(
         converter,
         Incident,
@@ -82,9 +198,11 @@ def _record_structurer(converter: cattrs.Converter) -> Hook:
                 and type(value[timeline]) is list
             ):
                 try:
-                    return record(
-                        **{name: hook(value[name], kind) for name, hook, kind in fields}
-                    )
+                    values = [hook(value[name], kind) for name, hook, kind in fields]
+                    built = _trusted(values) if trust else None
+                    if built is not None:
+                        return built
+                    return record(**dict(zip(names, values, strict=True)))
                 except Exception:  # noqa: BLE001, S110 - explained below
                     pass
         return explain(value)

@@ -524,18 +524,26 @@ def from_dict(data: object, cls: type[T]) -> T:
             ``"schema_version"``, and for a *cls* incidentkit cannot read.
     """
     if isinstance(data, dict):
-        version = data.get("schema_version", _MISSING)
-        if type(version) is not int or version != SCHEMA_VERSION:
-            got = None if version is _MISSING else version
-            said = "missing" if version is _MISSING else f"got {version!r}"
-            raise ValidationError(
-                f"'$.schema_version' must be the integer {SCHEMA_VERSION} ({said}); "
-                "this release reads only its own wire format",
-                field="$.schema_version",
-                expected=f"the integer {SCHEMA_VERSION}",
-                got=got,
-            )
+        _check_schema_version(data)
         data = {key: value for key, value in data.items() if key != "schema_version"}
+    return _structure(data, cls)
+
+
+def _check_schema_version(data: dict[str, Any]) -> None:
+    version = data.get("schema_version", _MISSING)
+    if type(version) is not int or version != SCHEMA_VERSION:
+        got = None if version is _MISSING else version
+        said = "missing" if version is _MISSING else f"got {version!r}"
+        raise ValidationError(
+            f"'$.schema_version' must be the integer {SCHEMA_VERSION} ({said}); "
+            "this release reads only its own wire format",
+            field="$.schema_version",
+            expected=f"the integer {SCHEMA_VERSION}",
+            got=got,
+        )
+
+
+def _structure(data: object, cls: type[T]) -> T:
     try:
         return get_converter().structure(data, cls)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one ValidationError
@@ -612,9 +620,20 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+_DECODER: Final = json.JSONDecoder(
+    parse_constant=_refuse_constant,
+    parse_float=_finite_float,
+    object_pairs_hook=_unique_keys,
+)
+"""`json.loads` with these options builds a decoder per call; this one is reused."""
+
+
 def _parse(text: str | bytes) -> Any:
     """Parse JSON text, every failure as one `ValidationError`."""
     try:
+        if type(text) is str and not text.startswith("\ufeff"):
+            return _DECODER.decode(text)
+        # Bytes (their encoding detected) and a byte order mark, as json reads them.
         return json.loads(
             text,
             parse_constant=_refuse_constant,
@@ -655,7 +674,13 @@ def loads(text: str | bytes, cls: type[T]) -> T:
     """
     if not isinstance(text, (str, bytes, bytearray)):
         raise ValidationError.for_field("text", "JSON text (str or bytes)", text)
-    return from_dict(_parse(text), cls)
+    data = _parse(text)
+    if type(data) is not dict:
+        return from_dict(data, cls)
+    # Freshly parsed, so ours: no copy without the version.
+    _check_schema_version(data)
+    del data["schema_version"]
+    return _structure(data, cls)
 
 
 def write_jsonl(
