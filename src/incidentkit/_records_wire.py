@@ -30,7 +30,7 @@ from ._fastpath import with_every_rule
 from ._frozen import FrozenMap
 from ._lifecycle import STATUS_MILESTONES, Status
 from ._shape import shape
-from ._time import UTC
+from ._time import UTC, fast_instant
 from ._validators import writable
 from .incident import Incident
 from .severity import Severity
@@ -82,7 +82,7 @@ def _text(value: object) -> bool:
     )
 
 
-def _surely_valid(values: list[Any]) -> bool:
+def _surely_valid(values: list[Any]) -> bool:  # noqa: C901, PLR0911 - one pass, hot
     """
     Whether the record's rules surely accept *values* (in `TRUSTED_FIELDS` order).
 
@@ -92,13 +92,13 @@ def _surely_valid(values: list[Any]) -> bool:
     """
     id_, title, severity, status, service, category, labels, *milestones = values
     if not (
-        _text(id_)
-        and _text(title)
-        and type(severity) is Severity
+        type(severity) is Severity
         and type(status) is Status
+        and type(labels) is dict
+        and _text(id_)
+        and _text(title)
         and (service is None or _text(service))
         and (category is None or _text(category))
-        and type(labels) is dict
     ):
         return False
     for key, item in labels.items():
@@ -111,6 +111,16 @@ def _surely_valid(values: list[Any]) -> bool:
     for at in milestones:
         if at is not None and (at.tzinfo is not UTC or type(at) is not _DATETIME):
             return False
+    return _surely_consistent(status, milestones)
+
+
+def _surely_consistent(status: Status, milestones: list[Any]) -> bool:
+    """
+    Whether the milestones are surely in order and as *status* wants them.
+
+    The rules of `check_milestone_order` and `check_status_milestones`, in one
+    pass over UTC datetimes (or ``None``); ``False`` leaves it to them.
+    """
     needs, forbids = _STATUS_RULES[status]
     for index in needs:
         if milestones[index] is None:
@@ -118,7 +128,6 @@ def _surely_valid(values: list[Any]) -> bool:
     for index in forbids:
         if milestones[index] is not None:
             return False
-    # The order `check_milestone_order` enforces, in one pass.
     started, detected, declared, acknowledged, mitigated, resolved, closed = milestones
     latest = None
     for at in (started, detected, mitigated, resolved, closed):
@@ -152,18 +161,95 @@ def _trusted(values: list[Any]) -> IncidentRecord | None:
     return record
 
 
-def _record_structurer(converter: cattrs.Converter) -> Hook:
+_SEVERITIES: Final = {member.value: member for member in Severity}
+_STATUSES: Final = {member.value: member for member in Status}
+
+
+def _plain_text(value: object) -> bool:
+    return type(value) is str and value.isascii() and value.strip() != ""
+
+
+def _stock(value: dict[str, Any]) -> IncidentRecord | None:  # noqa: C901, PLR0911
+    """
+    Read *value* as the converter's stock hooks and the record's rules would.
+
+    The stock hooks' own first tries, inlined: a JSON string is a string, an enum
+    is looked up by its value, a datetime is `fast_instant`'s when that gives
+    UTC.  ASCII text only; anything else returns ``None`` ("not sure"), and the
+    hooks themselves are called.
+    """
+    id_, title = value["id"], value["title"]
+    service, category = value["service"], value["category"]
+    severity, status = value["severity"], value["status"]
+    labels = value["labels"]
+    if not (
+        _plain_text(id_)
+        and _plain_text(title)
+        and (service is None or _plain_text(service))
+        and (category is None or _plain_text(category))
+        and type(severity) is str
+        and type(status) is str
+        and type(labels) is dict
+    ):
+        return None
+    severity = _SEVERITIES.get(severity)
+    status = _STATUSES.get(status)
+    if severity is None or status is None:
+        return None
+    for key, item in labels.items():
+        if not (
+            type(key) is str and type(item) is str and key.isascii() and item.isascii()
+        ):
+            return None
+    milestones: list[Any] = []
+    for name in MILESTONES:
+        at = value[name]
+        if at is not None:
+            if type(at) is not str:
+                return None
+            try:
+                at = fast_instant(at)
+            except ValueError:
+                return None
+            if at.tzinfo is not UTC:
+                return None
+        milestones.append(at)
+    if not _surely_consistent(status, milestones):
+        return None
+    record: IncidentRecord = _new(IncidentRecord)
+    for setter, item in zip(
+        _SETTERS[:7],
+        (id_, title, severity, status, service, category, FrozenMap(labels)),
+        strict=True,
+    ):
+        setter(record, item)
+    for setter, at in zip(_SETTERS[7:], milestones, strict=True):
+        setter(record, at)
+    return record
+
+
+def _field_hooks(converter: cattrs.Converter) -> list[tuple[str, Hook, Any]]:
     attrs.resolve_types(IncidentRecord)
-    fields = [
+    return [
         (field.name, converter.get_structure_hook(field.type), field.type)
         for field in attrs.fields(IncidentRecord)
     ]
+
+
+def _record_structurer(converter: cattrs.Converter, stock: tuple[Hook, ...]) -> Hook:
+    fields = _field_hooks(converter)
     names = tuple(name for name, _, _ in fields)
     own = frozenset(names)
     incident_keys = own | frozenset(SKIPPED)
     roles, timeline = SKIPPED
-    # The trusted construction knows these fields and no other.
+    # The trusted construction knows these fields and no other; the stock path
+    # also needs the very hooks the converter was built with.
     trust = names == TRUSTED_FIELDS
+    inline = (
+        trust
+        and len(stock) == len(fields)
+        and all(hook is old for (_, hook, _), old in zip(fields, stock, strict=True))
+    )
     detailed = with_every_rule(
         converter,
         Incident,
@@ -192,11 +278,15 @@ def _record_structurer(converter: cattrs.Converter) -> Hook:
     def structure(value: Any, _: Any) -> IncidentRecord:
         if type(value) is dict:
             keys = value.keys()
-            if keys == own or (
+            if (
                 keys == incident_keys
                 and type(value[roles]) is list
                 and type(value[timeline]) is list
-            ):
+            ) or keys == own:
+                if inline:
+                    built = _stock(value)
+                    if built is not None:
+                        return built
                 try:
                     values = [hook(value[name], kind) for name, hook, kind in fields]
                     built = _trusted(values) if trust else None
@@ -207,6 +297,7 @@ def _record_structurer(converter: cattrs.Converter) -> Hook:
                     pass
         return explain(value)
 
+    structure.inline = inline  # type: ignore[attr-defined]
     return structure
 
 
@@ -214,7 +305,12 @@ def configure(converter: cattrs.Converter) -> None:
     """Register the structuring hook of `IncidentRecord` on *converter*."""
     # A factory: cattrs builds it on first use and again after any later
     # registration, so a hook registered for a field type is honoured.
+    stock: list[Hook] = []
     converter.register_structure_hook_factory(
         lambda cls: cls is IncidentRecord,
-        lambda _cls: _record_structurer(converter),
+        lambda _cls: _record_structurer(converter, tuple(stock)),
     )
+    # The hooks the converter is built with (taken after the registration
+    # above, which makes cattrs build them again): while they are still the
+    # ones it uses, the record reader inlines what they do (see `_stock`).
+    stock.extend(hook for _, hook, _ in _field_hooks(converter))

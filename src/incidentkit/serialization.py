@@ -39,7 +39,6 @@ import functools
 import importlib
 import json
 import os
-import sys
 import threading
 import types
 import typing
@@ -60,7 +59,7 @@ from cattrs.fns import identity
 from ._fastpath import with_every_rule
 from ._frozen import FrozenMap
 from ._shape import shape
-from ._time import UTC, format_instant, parse_instant
+from ._time import UTC, fast_instant, format_instant, parse_instant
 from .errors import IncidentKitError, ValidationError
 
 
@@ -95,17 +94,8 @@ MAX_PROBLEMS: Final[int] = 20
 
 T = TypeVar("T")
 
-_fromisoformat: Final = dt.datetime.fromisoformat
-
-
-def _fromisoformat_z(text: str) -> dt.datetime:
-    return _fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-
-
 # Parses what `format_instant` writes at C speed; anything else may raise.
-_fast_instant: Final = (
-    _fromisoformat if sys.version_info >= (3, 11) else _fromisoformat_z
-)
+_fast_instant: Final = fast_instant
 
 
 # -- scalars -------------------------------------------------------------------------
@@ -288,11 +278,13 @@ def _is_object_type(cls: Any) -> bool:
 
 def _object_structurer(converter: cattrs.Converter, cls: Any) -> Callable[..., Any]:
     value_type = typing.get_args(cls)[1]
+    # Fetched once, like the optional's: cattrs builds this hook again after
+    # any later registration.
+    hook = converter.get_structure_hook(value_type)
 
     def structure(value: object, _: object) -> dict[str, Any]:
         if type(value) is not dict:
             raise shape("an object", value)
-        hook = converter.get_structure_hook(value_type)
         try:
             result = {key: hook(item, value_type) for key, item in value.items()}
         except Exception:  # noqa: BLE001 - go again, item by item, for the paths
@@ -754,7 +746,7 @@ def iter_jsonl(
     for number, raw in enumerate(lines, start=1):
         try:
             line = _decoded(raw)
-            if not line.strip(_JSON_BLANK):
+            if not line or (line[0] in _JSON_BLANK and not line.strip(_JSON_BLANK)):
                 continue
             value = loads(line, cls)
         except ValidationError as exc:
