@@ -31,6 +31,8 @@ LAYERS = {
     "_fastpath": CORE,
     "_shape": FOUNDATION,
     "render": EDGES,
+    "interop": EDGES,
+    "datasets": EDGES,
     "cli": EDGES,
     "__init__": EDGES,
     "__main__": EDGES,
