@@ -1,7 +1,7 @@
 """
 Importers for other systems' incident data, at the edge.
 
-Each importer reads a vendor's format into `incidentkit.Incident` values and
+Each importer reads a vendor's format into `incidentkit.incident.Incident` values and
 returns them with the `incidentkit.findings.Finding` values that say what it
 repaired or rejected, as one `Imported` result.  The model stays strict; the
 importers are lenient, and say so.
@@ -35,12 +35,10 @@ class Imported(NamedTuple):
     It unpacks as ``incidents, findings = importer.load(...)``.  Nothing is
     dropped silently: every record that did not become an incident has a
     finding saying why, and so has every repair.
-
-    Attributes:
-        incidents: The incidents, sorted by declaration time, then id.
-        findings: What was repaired or rejected, most severe first
-            (`incidentkit.findings.sort_findings`).
     """
 
+    #: The incidents, sorted by declaration time, then id.
     incidents: tuple[Incident, ...]
+    #: What was repaired or rejected, most severe first
+    #: (`incidentkit.findings.sort_findings`).
     findings: tuple[Finding, ...]

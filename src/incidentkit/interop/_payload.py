@@ -48,7 +48,7 @@ def read_documents(source: object, *, name: str) -> list[Document]:
     Return the JSON documents in *source*, each with its place.
 
     Args:
-        source: A path, JSON text (a `str` starting with ``{`` or ``[``), bytes,
+        source: A path, JSON text (a ``str`` starting with ``{`` or ``[``), bytes,
             or a parsed mapping.
         name: The format, for error messages (``"statuspage"``).
 

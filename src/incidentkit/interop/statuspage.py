@@ -6,7 +6,7 @@ Import incidents from Atlassian Statuspage (public API v2).
 JSON Lines of ``{"page": ..., "incident": ...}`` records, and returns an
 `incidentkit.interop.Imported`: the incidents and the findings.
 
-How a Statuspage incident becomes an `incidentkit.Incident`:
+How a Statuspage incident becomes an `incidentkit.incident.Incident`:
 
 ==========================  ====================================================
 Statuspage                  incidentkit
@@ -25,7 +25,7 @@ Statuspage                  incidentkit
                             no detection, so time to detect is not computable
 ``created_at``              ``declared_at``, and a ``Declared`` event
 ``monitoring_at``           ``mitigated_at``; when it is null, ``resolved_at``
-                            (as `incidentkit.Incident.resolve` does)
+                            (as `incidentkit.incident.Incident.resolve` does)
 ``resolved_at``             ``resolved_at``
 ``components[].name``       ``service``: the first component named, in feed
                             order (then the updates' ``affected_components``);
@@ -115,7 +115,7 @@ from types import MappingProxyType
 from typing import Any, Final, Union
 
 from incidentkit._lifecycle import Status
-from incidentkit._time import parse_instant
+from incidentkit._time import format_instant, parse_instant
 from incidentkit._validators import writable
 from incidentkit.errors import IncidentKitError, RemotePayloadError, ValidationError
 from incidentkit.findings import Finding, Level, sort_findings
@@ -138,7 +138,7 @@ __all__ = ["DEFAULT_SEVERITIES", "ID_PREFIX", "STATUSES", "Source", "load"]
 
 SOURCE: Final = "statuspage"
 ID_PREFIX: Final = "statuspage:"
-"""What is put before a Statuspage id to make the `incidentkit.Incident` id."""
+"""What is put before a Statuspage id to make the `incidentkit.incident.Incident` id."""
 
 DEFAULT_SEVERITIES: Final[Mapping[str, Severity]] = MappingProxyType(
     {
@@ -159,7 +159,7 @@ STATUSES: Final[Mapping[str, Status]] = MappingProxyType(
         "postmortem": Status.RESOLVED,
     }
 )
-"""The `incidentkit.Status` of each Statuspage incident and update ``status``."""
+"""The `incidentkit.incident.Status` of each Statuspage ``status`` value."""
 
 Source = Union[str, bytes, "os.PathLike[str]", Mapping[str, Any]]
 """What `load` reads: a path, JSON text or bytes, or parsed JSON."""
@@ -190,13 +190,13 @@ def load(
     severity: Mapping[str, Severity | str] | None = None,
 ) -> Imported:
     """
-    Read Statuspage incidents into `incidentkit.Incident` values, with findings.
+    Read Statuspage incidents into `incidentkit.incident.Incident` values.
 
     Args:
-        source: A path (`str` or `os.PathLike`; gzip-compressed files are read
-            transparently), JSON text (`str` starting with ``{``), `bytes`
+        source: A path (``str`` or `os.PathLike`; gzip-compressed files are read
+            transparently), JSON text (``str`` starting with ``{``), ``bytes``
             (JSON, optionally gzip-compressed), or already-parsed JSON (a
-            `dict`).  The document is ``{"incidents": [...]}`` (``incidents.json``,
+            ``dict``).  The document is ``{"incidents": [...]}`` (``incidents.json``,
             ``summary.json``), ``{"page": ..., "incident": {...}}``, a bare
             incident object, or JSON Lines of those.
         severity: Severities for ``impact`` values, over `DEFAULT_SEVERITIES`
@@ -432,8 +432,8 @@ class _Record:
             labels["statuspage.backfilled"] = "true"
             self.report(
                 "backfilled",
-                f"'created_at' equals 'resolved_at' ({created.isoformat()}): entered "
-                "after the fact, so its durations are unknown, not zero.",
+                f"'created_at' equals 'resolved_at' ({format_instant(created)}): "
+                "entered after the fact, so its durations are unknown, not zero.",
             )
         self._page(raw, page, labels)
         shortlink = self.text(raw.get("shortlink"), "shortlink")
@@ -501,7 +501,7 @@ class _Record:
             self.report(
                 "missing-field",
                 "'monitoring_at' is missing; the first monitoring update's time "
-                f"({monitoring.isoformat()}) is used.",
+                f"({format_instant(monitoring)}) is used.",
             )
         return monitoring, None
 
@@ -522,21 +522,21 @@ class _Record:
             self.report(
                 "missing-field",
                 "'resolved_at' is missing; the resolving update's time "
-                f"({resolved.isoformat()}) is used.",
+                f"({format_instant(resolved)}) is used.",
             )
         if monitoring is None:
             self.report(
                 "mitigated-from-resolved",
                 "'monitoring_at' is null; 'mitigated_at' is 'resolved_at' "
-                f"({resolved.isoformat()}).",
+                f"({format_instant(resolved)}).",
                 Level.INFO,
             )
             return resolved, resolved
         if monitoring > resolved:
             self.report(
                 "monitoring-after-resolve",
-                f"'monitoring_at' ({monitoring.isoformat()}) is after "
-                f"'resolved_at' ({resolved.isoformat()}); 'mitigated_at' is "
+                f"'monitoring_at' ({format_instant(monitoring)}) is after "
+                f"'resolved_at' ({format_instant(resolved)}); 'mitigated_at' is "
                 "'resolved_at'.",
             )
             return resolved, resolved
@@ -545,7 +545,7 @@ class _Record:
     def _conflict(self, status: Status, field: str, value: dt.datetime) -> None:
         self.report(
             "status-conflict",
-            f"{field!r} is set ({value.isoformat()}) but the status is "
+            f"{field!r} is set ({format_instant(value)}) but the status is "
             f"{status.value}; it is dropped.",
         )
 
@@ -563,16 +563,16 @@ class _Record:
             if value is not None and started > value:
                 self.report(
                     "start-after-resolve",
-                    f"'started_at' ({started.isoformat()}) is after {field!r} "
-                    f"({value.isoformat()}); it is dropped, the impact start is "
+                    f"'started_at' ({format_instant(started)}) is after {field!r} "
+                    f"({format_instant(value)}); it is dropped, the impact start is "
                     "unknown.",
                 )
                 return None
         if started > created:
             self.report(
                 "start-after-create",
-                f"'started_at' ({started.isoformat()}) is after 'created_at' "
-                f"({created.isoformat()}); it is dropped, the impact start is "
+                f"'started_at' ({format_instant(started)}) is after 'created_at' "
+                f"({format_instant(created)}); it is dropped, the impact start is "
                 "unknown.",
             )
             return None
@@ -675,7 +675,7 @@ class _Record:
             self.report(
                 "missing-field",
                 f"'{field}.display_at' is missing or unreadable; its 'created_at' "
-                f"({at.isoformat()}) is used.",
+                f"({format_instant(at)}) is used.",
             )
         raw_status = item.get("status")
         status_text = self.text(raw_status, f"{field}.status") or ""
