@@ -145,6 +145,16 @@ def test_updates_become_public_posts_and_status_changes_in_time_order():
     assert "Slow pushes" == inc.timeline.of_kind(Declared)[0].title
 
 
+@pytest.mark.parametrize("body", ["<" * 100_000, "<br" * 50_000, "< /p" * 50_000])
+def test_hostile_markup_is_read_in_linear_time(body):
+    # A quadratic tag stripper would take minutes on these.
+    at = "2024-06-01T15:00:00Z"
+    updates = [{"status": "resolved", "body": body + "x", "display_at": at}]
+    inc, _ = load_one(record(incident_updates=updates))
+
+    assert inc.timeline.of_kind(StatusUpdatePosted)[-1].text.endswith("x")
+
+
 def test_reordered_updates_give_the_same_timeline():
     inc, _ = load_one(record())
     shuffled = record()
@@ -394,6 +404,28 @@ def test_a_duplicate_id_is_rejected_and_the_first_kept():
 
     assert ["Slow pushes"] == [i.title for i in incidents]
     assert "incidents[0]" in only(findings, "statuspage-rejected").message
+
+
+def test_a_rejected_record_does_not_shadow_a_later_one_with_its_id():
+    incidents, findings = statuspage.load(
+        {"incidents": [record(created_at="soon"), record()]}
+    )
+
+    assert ["statuspage:abc123"] == [i.id for i in incidents]
+    assert "'created_at'" in only(findings, "statuspage-rejected").message
+
+
+def test_a_resolution_before_the_declaration_is_backfilled_too():
+    inc, findings = load_one(
+        record(
+            created_at="2024-06-01T16:00:00Z",
+            monitoring_at=None,
+            started_at="2024-06-01T13:00:00Z",
+        )
+    )
+
+    assert "is after 'resolved_at'" in only(findings, "statuspage-backfilled").message
+    assert "true" == inc.labels["statuspage.backfilled"]
 
 
 def test_findings_are_most_severe_first():

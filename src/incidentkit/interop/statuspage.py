@@ -48,10 +48,10 @@ names the field.  The codes:
 * ``statuspage-rejected`` (error): the record could not become an incident
   (not an object, no usable ``id`` or ``created_at``, a duplicate id, no
   resolution time for a resolved incident, or one the model refuses).
-* ``statuspage-backfilled`` (warning): ``created_at == resolved_at``, a record
-  entered after the fact (GitHub's migrated 2010-2018 history, retroactive
-  posts); it is kept, its durations are unknown rather than zero.  Label
-  ``statuspage.backfilled`` is ``"true"`` on it.
+* ``statuspage-backfilled`` (warning): ``created_at`` is ``resolved_at`` (or
+  after it), a record entered after the fact (GitHub's migrated 2010-2018
+  history, retroactive posts); it is kept, its durations are unknown rather
+  than zero.  Label ``statuspage.backfilled`` is ``"true"`` on it.
 * ``statuspage-start-after-resolve`` (warning): ``started_at`` is after
   ``monitoring_at`` or ``resolved_at``; it is dropped (impact start unknown).
 * ``statuspage-start-after-create`` (warning): ``started_at`` is after
@@ -384,7 +384,6 @@ class _Record:
         if sp_id in seen:
             self.reject(f"'id' {sp_id!r} at {place} was already read at {seen[sp_id]}")
             return None
-        seen[sp_id] = place
         created = _instant(raw.get("created_at"), "created_at")
         if created is None:
             self.reject(
@@ -393,10 +392,14 @@ class _Record:
             )
             return None
         try:
-            return self._build(sp_id, raw, page, created)
+            incident = self._build(sp_id, raw, page, created)
         except IncidentKitError as exc:
             self.reject(f"the incident model refuses it: {exc}")
             return None
+        if incident is not None:
+            # Only an incident read counts: a later record may replace a rejected one.
+            seen[sp_id] = place
+        return incident
 
     def _build(
         self,
@@ -428,12 +431,14 @@ class _Record:
             return None
         mitigated, resolved = milestones
         started = self._started(started, created, mitigated, resolved)
-        if resolved is not None and resolved == created:
+        if resolved is not None and resolved <= created:
             labels["statuspage.backfilled"] = "true"
+            relation = "equals" if resolved == created else "is after"
             self.report(
                 "backfilled",
-                f"'created_at' equals 'resolved_at' ({format_instant(created)}): "
-                "entered after the fact, so its durations are unknown, not zero.",
+                f"'created_at' ({format_instant(created)}) {relation} 'resolved_at' "
+                f"({format_instant(resolved)}): entered after the fact, so its "
+                "durations are unknown, not zero.",
             )
         self._page(raw, page, labels)
         shortlink = self.text(raw.get("shortlink"), "shortlink")
