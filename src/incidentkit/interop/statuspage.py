@@ -14,12 +14,14 @@ Statuspage                  incidentkit
 ``id``                      ``id`` as ``"statuspage:<id>"``; label
                             ``statuspage.id``
 ``name``                    ``title``
-``impact``                  ``severity``: ``critical`` P1, ``major`` P2,
-                            ``minor`` and ``none`` P3 (``severity=`` overrides);
+``impact``                  ``severity``: ``critical`` → P1, ``major`` → P2,
+                            ``minor`` and ``none`` → P3 (``severity=``
+                            overrides);
                             label ``statuspage.impact``
 ``status``                  ``status``: ``investigating``, ``identified``,
                             ``monitoring``, ``resolved`` the same;
-                            ``postmortem`` RESOLVED; label ``statuspage.status``
+                            ``postmortem`` → RESOLVED; label
+                            ``statuspage.status``
 ``started_at``              ``started_at`` (impact began)
 (none)                      ``detected_at`` stays ``None``: Statuspage records
                             no detection, so time to detect is not computable
@@ -40,10 +42,11 @@ Statuspage                  incidentkit
 ==========================  ====================================================
 
 Feeds are messy and the model is strict, so the importer repairs what it can
-and reports every repair and every rejection as a `incidentkit.findings.Finding`
-whose subject is the incident id (``"statuspage:<id>"``, or the record's place,
-such as ``"incidents[3]"`` or ``"line 7"``, when it has no id) and whose message
-names the field.  The codes:
+and reports every repair and every rejection as an
+`incidentkit.findings.Finding` whose subject is the incident id
+(``"statuspage:<id>"``, or the record's place, such as ``"incidents[3]"`` or
+``"line 7: incident"``, when it has no id) and whose message names the field.
+The codes:
 
 * ``statuspage-rejected`` (error): the record could not become an incident
   (not an object, no usable ``id`` or ``created_at``, a duplicate id, no
@@ -56,7 +59,7 @@ names the field.  The codes:
   ``monitoring_at`` or ``resolved_at``; it is dropped (impact start unknown).
 * ``statuspage-start-after-create`` (warning): ``started_at`` is after
   ``created_at``, which the model forbids (impact cannot begin after the
-  declaration); it is dropped.  Live Statuspage incidents often have
+  declaration); it is dropped.  Eleven of GitHub's 2019 records have
   ``started_at`` a few milliseconds after ``created_at``; those are dropped too.
 * ``statuspage-monitoring-after-resolve`` (warning): ``monitoring_at`` is after
   ``resolved_at``; ``mitigated_at`` is set to ``resolved_at``.
