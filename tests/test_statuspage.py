@@ -528,6 +528,8 @@ def test_a_json_lines_error_names_the_line():
         statuspage.load(text)
     with pytest.raises(RemotePayloadError, match="at line 2: expected a Statuspage"):
         statuspage.load(f"{good}\n[1]\n")
+    with pytest.raises(RemotePayloadError, match="at line 2: expected JSON, got nest"):
+        statuspage.load(f"{good}\n{'[' * 100_000}\n")
 
 
 def test_a_directory_is_not_a_payload(tmp_path):
@@ -576,6 +578,15 @@ def test_the_2026_incidents_response():
 
 
 def test_the_2024_incidents_response():
+    raw = raw_incidents(INCIDENTS_2024)
+    assert 2 == sum(1 for i in raw if i["monitoring_at"] is None)
+    assert ["r3x7x31k7nn1"] == [
+        i["id"]
+        for i in raw
+        if not i["components"]
+        and all(not u["affected_components"] for u in i["incident_updates"])
+    ]
+
     incidents, findings = statuspage.load(INCIDENTS_2024)
 
     assert ["r3x7x31k7nn1", "69sb0f8lydp4"] == [
