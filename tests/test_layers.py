@@ -33,6 +33,8 @@ LAYERS = {
     "_fastpath": CORE,
     "_shape": FOUNDATION,
     "render": EDGES,
+    "interop": EDGES,
+    "datasets": EDGES,
     "cli": EDGES,
     "__init__": EDGES,
     "__main__": EDGES,
