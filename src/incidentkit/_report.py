@@ -104,7 +104,7 @@ def _recurrence(
     note = None
     if not r.keyed:
         r = metrics.recurrence(records, window=window, fingerprint=lambda i: i.service)
-        fingerprint = "service only"
+        fingerprint = "service"
         note = (
             "no incident has both a service and a category, so this is the same "
             "service again: it measures how busy a service is more than whether "
