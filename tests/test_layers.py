@@ -36,6 +36,7 @@ LAYERS = {
     "interop": EDGES,
     "datasets": EDGES,
     "cli": EDGES,
+    "_report": EDGES,
     "__init__": EDGES,
     "__main__": EDGES,
 }

@@ -211,9 +211,9 @@ def _load(
     paths: Sequence[str], source: str
 ) -> tuple[list[IncidentRecord], list[Finding], str, Mapping[str, str]]:
     if not paths:
-        from incidentkit import datasets  # noqa: PLC0415
+        from incidentkit.datasets import github_status  # noqa: PLC0415
 
-        history, found = datasets.github_status()
+        history, found = github_status()
         return (
             [IncidentRecord.of(i) for i in history],
             list(found),
@@ -229,9 +229,9 @@ def _load(
             kind = _detect(path) if source == "auto" else source
             kinds.add(kind)
             if kind == "statuspage":
-                more, found = _read_statuspage(path)
+                more, extra = _read_statuspage(path)
                 records += more
-                findings += found
+                findings += extra
             else:
                 records += _read_own(path)
         except (OSError, EOFError, IncidentKitError, UnicodeError) as exc:
