@@ -134,10 +134,9 @@ def _days(text: str) -> dt.timedelta:
 
 
 def _open(path: Path) -> IO[bytes]:
-    handle: IO[bytes] = path.open("rb")
     if path.suffix == ".gz":
-        return gzip.GzipFile(fileobj=handle)  # type: ignore[return-value]
-    return handle
+        return gzip.open(path, "rb")
+    return path.open("rb")
 
 
 def _peek(path: Path) -> tuple[object, bool]:
