@@ -9,6 +9,7 @@ it.  Every figure comes from `incidentkit.metrics`.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -408,7 +409,8 @@ def _fit(text: str, width: int) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    # User text (titles, services, importer messages) must not become markup.
+    return html.escape(text, quote=False).replace("|", "\\|").replace("`", "\\`")
 
 
 def as_markdown(report: Mapping[str, Any]) -> str:
