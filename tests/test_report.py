@@ -305,7 +305,7 @@ def test_a_directory_is_unreadable(
 def test_no_traceback_through_the_console_script(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - our own interpreter, a temporary path
         [sys.executable, "-m", "incidentkit", "report", str(bad)],
         capture_output=True,
         text=True,
