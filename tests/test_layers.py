@@ -34,7 +34,10 @@ LAYERS = {
     "_fastpath": CORE,
     "_shape": FOUNDATION,
     "render": EDGES,
+    "interop": EDGES,
+    "datasets": EDGES,
     "cli": EDGES,
+    "_report": EDGES,
     "__init__": EDGES,
     "__main__": EDGES,
 }

@@ -43,9 +43,12 @@ from incidentkit.spans import (
 
 PUBLIC_MODULES = [
     "incidentkit",
+    "incidentkit.datasets",
     "incidentkit.errors",
     "incidentkit.findings",
     "incidentkit.incident",
+    "incidentkit.interop",
+    "incidentkit.interop.statuspage",
     "incidentkit.render",
     "incidentkit.roles",
     "incidentkit.serialization",
@@ -56,8 +59,8 @@ PUBLIC_MODULES = [
     "incidentkit.timeline",
 ]
 # Public classes that are not values on the wire: the abstract event base, the
-# clocks, the error tree.
-NOT_ON_THE_WIRE = {"Event", "SystemClock", "FixedClock", "Clock"}
+# clocks, the error tree, an importer's result (a NamedTuple of wire values).
+NOT_ON_THE_WIRE = {"Event", "SystemClock", "FixedClock", "Clock", "Imported"}
 
 UTC = dt.timezone.utc
 T0 = dt.datetime(2024, 6, 1, 12, 0, tzinfo=UTC)

@@ -9,6 +9,7 @@ it.  Every figure comes from `incidentkit.metrics`.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,6 +25,7 @@ from incidentkit.spans import IncidentRecord, Span
 __all__ = ["as_json", "as_markdown", "as_table", "build"]
 
 EXAMPLES: Final = 3
+GROUP_WIDTH: Final = 24
 TOP_GROUPS: Final = 5
 _MINUTE: Final = dt.timedelta(minutes=1)
 
@@ -104,7 +106,7 @@ def _recurrence(
     note = None
     if not r.keyed:
         r = metrics.recurrence(records, window=window, fingerprint=lambda i: i.service)
-        fingerprint = "service only"
+        fingerprint = "service"
         note = (
             "no incident has both a service and a category, so this is the same "
             "service again: it measures how busy a service is more than whether "
@@ -371,22 +373,25 @@ def as_table(report: Mapping[str, Any]) -> str:
     """The report as aligned text for an 80-column terminal."""
     lines = _lines(report)
     rows = _rows(report)
-    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(_COLUMNS)]
-    # The last column takes what is left of 80 and wraps by words.
-    fixed = sum(widths[:-1]) + 2 * (len(widths) - 1)
-    last = max(8, 80 - fixed)
+    # The table keeps the figures; what each group could not use follows it.
+    columns = _COLUMNS[:-1]
+    cells = [[_fit(r[0], GROUP_WIDTH), *r[1:-1]] for r in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
 
-    def line(cells: Sequence[str]) -> str:
-        left = [cells[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(cells[1:-1], widths[1:-1], strict=True)
-        ]
-        return "  ".join([*left, cells[-1][:last]]).rstrip()
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(
+            [row[0].ljust(widths[0])]
+            + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        ).rstrip()
 
     out: list[str] = []
     for text in lines["head"]:
         out += _wrap(text)
-    out += ["", f"{report['span']['name']} by {report['by']}", line(_COLUMNS)]
-    out += [line(r) for r in rows]
+    out += ["", f"{report['span']['name']} by {report['by']}", line(columns)]
+    out += [line(r) for r in cells]
+    unused = [f"{r[0]}: {r[-1]}" for r in rows if r[-1] != "-"]
+    if unused:
+        out += _wrap("not used: " + "; ".join(unused))
     for title, key in (
         ("response tiers", "tiers"),
         ("recurrence", "recurrence"),
@@ -399,8 +404,13 @@ def as_table(report: Mapping[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    # User text (titles, services, importer messages) must not become markup.
+    return html.escape(text, quote=False).replace("|", "\\|").replace("`", "\\`")
 
 
 def as_markdown(report: Mapping[str, Any]) -> str:

@@ -23,7 +23,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Final, NoReturn
+from typing import IO, Any, Final, NoReturn, cast
 
 from incidentkit.errors import IncidentKitError
 from incidentkit.findings import Finding
@@ -134,10 +134,9 @@ def _days(text: str) -> dt.timedelta:
 
 
 def _open(path: Path) -> IO[bytes]:
-    handle: IO[bytes] = path.open("rb")
     if path.suffix == ".gz":
-        return gzip.GzipFile(fileobj=handle)  # type: ignore[return-value]
-    return handle
+        return cast("IO[bytes]", gzip.open(path, "rb"))
+    return path.open("rb")
 
 
 def _peek(path: Path) -> tuple[object, bool]:
@@ -211,9 +210,9 @@ def _load(
     paths: Sequence[str], source: str
 ) -> tuple[list[IncidentRecord], list[Finding], str, Mapping[str, str]]:
     if not paths:
-        from incidentkit import datasets  # noqa: PLC0415
+        from incidentkit.datasets import github_status  # noqa: PLC0415
 
-        history, found = datasets.github_status()
+        history, found = github_status()
         return (
             [IncidentRecord.of(i) for i in history],
             list(found),
@@ -229,9 +228,9 @@ def _load(
             kind = _detect(path) if source == "auto" else source
             kinds.add(kind)
             if kind == "statuspage":
-                more, found = _read_statuspage(path)
+                more, extra = _read_statuspage(path)
                 records += more
-                findings += found
+                findings += extra
             else:
                 records += _read_own(path)
         except (OSError, EOFError, IncidentKitError, UnicodeError) as exc:

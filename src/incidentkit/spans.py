@@ -1,20 +1,16 @@
 """
 Spans: the time between two named milestones of an incident.
 
-Every "time to x" is the gap between two milestones (`incidentkit.MILESTONES`),
+Every "time to x" is the gap between two milestones (`MILESTONES`),
 and vendors disagree about which two.  A `Span` names both ends, so a figure
 always says what it measured.  The named spans:
 
-=====================  ================================  ===========================
-span                   from → to                         the question it answers
-=====================  ================================  ===========================
-`TIME_TO_DETECT`       ``started_at`` → ``detected_at``  how long impact went unseen
-`TIME_TO_ACKNOWLEDGE`  ``detected_at`` →                 how long until a responder
-                       ``acknowledged_at``               picked it up
-`TIME_TO_RESTORE`      ``started_at`` → ``mitigated_at`` how long users were hurt
-`TIME_TO_RESOLVE`      ``started_at`` → ``resolved_at``  how long until the cause
-                                                         was fixed
-=====================  ================================  ===========================
+* `TIME_TO_DETECT`: ``started_at`` → ``detected_at``, how long impact went unseen;
+* `TIME_TO_ACKNOWLEDGE`: ``detected_at`` → ``acknowledged_at``, how long until a
+  responder picked it up;
+* `TIME_TO_RESTORE`: ``started_at`` → ``mitigated_at``, how long users were hurt;
+* `TIME_TO_RESOLVE`: ``started_at`` → ``resolved_at``, how long until the cause was
+  fixed.
 
 A span never falls back to another milestone: when ``started_at`` is unknown the
 time to restore is unknown, not measured from the declaration.  `Span.measure`
@@ -85,7 +81,7 @@ MILESTONES: Final[tuple[str, ...]] = (
 
 
 class Milestoned(Protocol):
-    """What metrics read: an `incidentkit.Incident` or an `IncidentRecord`."""
+    """What metrics read: an `incidentkit.incident.Incident` or an `IncidentRecord`."""
 
     @property
     def id(self) -> str:
@@ -241,7 +237,7 @@ class Span:
         Measure *incident* over this span.
 
         Args:
-            incident: An `incidentkit.Incident` or an `IncidentRecord`.
+            incident: An `incidentkit.incident.Incident` or an `IncidentRecord`.
 
         Returns:
             The duration, or why there is none: ``OPEN`` when the incident has not
@@ -298,7 +294,7 @@ class IncidentRecord:
     straight from incident documents, much faster than whole incidents, checking
     the same rules for these fields (milestone order included) and that the
     ``roles`` and ``timeline`` they skip are arrays; `IncidentRecord.of` takes
-    them from an `incidentkit.Incident`.
+    them from an `incidentkit.incident.Incident`.
 
     Attributes:
         id: A stable identifier.

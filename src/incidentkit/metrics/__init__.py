@@ -16,7 +16,7 @@ distinguishable" when the data cannot tell.
 * `compare_periods` and `detectable_change`: are we improving?
 * `recurrence`, `response_tiers`, `downtime_cost`.
 
-Every function reads `incidentkit.Incident` values or the lighter
+Every function reads `incidentkit.incident.Incident` values or the lighter
 `incidentkit.spans.IncidentRecord`, from any iterable.
 
 Example:

@@ -328,7 +328,7 @@ def downtime_cost(
     Args:
         incident: The incident.
         hourly_cost: The cost of one hour of full downtime, or a key of
-            `INDUSTRY_HOURLY_COST` (``"consumer-goods"``, ``"automotive"``).
+            ``INDUSTRY_HOURLY_COST`` (``"consumer-goods"``, ``"automotive"``).
         impact_fraction: The share of the business affected (1.0 for a full
             outage, 0.25 when a quarter of users could not work).
         span: The downtime; time to restore by default.

@@ -335,7 +335,7 @@ def summarize(
     ``n``, ``missing``, ``invalid`` or ``open``.
 
     Args:
-        incidents: `incidentkit.Incident` or `incidentkit.spans.IncidentRecord`
+        incidents: `incidentkit.incident.Incident` or `incidentkit.spans.IncidentRecord`
             values.
         span: What to measure; time to restore by default.
         by: Group by ``"severity"`` (P1 first, every level present),

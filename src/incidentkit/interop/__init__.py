@@ -1,0 +1,44 @@
+"""
+Importers for other systems' incident data, at the edge.
+
+Each importer reads a vendor's format into `incidentkit.incident.Incident` values and
+returns them with the `incidentkit.findings.Finding` values that say what it
+repaired or rejected, as one `Imported` result.  The model stays strict; the
+importers are lenient, and say so.
+
+* `incidentkit.interop.statuspage`: Atlassian Statuspage API v2 incidents.
+
+Importers are not imported by ``import incidentkit``; import the one you need.
+
+Example:
+    >>> from incidentkit.interop import Imported
+    >>> incidents, findings = Imported(incidents=(), findings=())
+    >>> incidents, findings
+    ((), ())
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from incidentkit.findings import Finding
+from incidentkit.incident import Incident
+
+
+__all__ = ["Imported"]
+
+
+class Imported(NamedTuple):
+    """
+    What an importer read: the incidents, and the findings about the input.
+
+    It unpacks as ``incidents, findings = importer.load(...)``.  Nothing is
+    dropped silently: every record that did not become an incident has a
+    finding saying why, and so has every repair.
+    """
+
+    #: The incidents, sorted by declaration time, then id.
+    incidents: tuple[Incident, ...]
+    #: What was repaired or rejected, most severe first
+    #: (`incidentkit.findings.sort_findings`).
+    findings: tuple[Finding, ...]
