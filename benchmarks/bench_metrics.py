@@ -279,9 +279,7 @@ class Template:
         times = tuple(
             PLACEHOLDER_TIME + dt.timedelta(seconds=i) for i in range(len(p.times))
         )
-        self.data = serialization.to_dict(
-            build(Params(p.shape, placeholders, times))
-        )
+        self.data = serialization.to_dict(build(Params(p.shape, placeholders, times)))
         self.time_keys = [serialization.to_dict(t) for t in times]
 
     def render(self, p: Params) -> str:
@@ -351,14 +349,17 @@ ZERO = dt.timedelta(0)
 
 
 def summarise(durations: dict[str, list[dt.timedelta]]) -> Answer:
-    return {
-        key: Summary(
+    # statistics works on timedeltas (exact, rounded to the microsecond), though
+    # typeshed says numbers only.
+    answer: Answer = {}
+    for key, values in sorted(durations.items()):
+        exact: list[Any] = values
+        answer[key] = Summary(
             len(values),
-            statistics.median(values),
-            statistics.quantiles(values, n=10, method="inclusive")[8],
+            statistics.median(exact),
+            statistics.quantiles(exact, n=10, method="inclusive")[8],
         )
-        for key, values in sorted(durations.items())
-    }
+    return answer
 
 
 def by_severity(incidents: Iterable[Milestoned]) -> Answer:
@@ -490,9 +491,7 @@ def main() -> None:
             count = n // 10 if name == "records, a tenth" else n
             print(f"{name:<22}{seconds:>9.3f}{seconds / count * 1e6:>13.1f}")
         for key, summary in floor.items():
-            print(
-                f"  {key}: n={summary.n:,} median={summary.median} p90={summary.p90}"
-            )
+            print(f"  {key}: n={summary.n:,} median={summary.median} p90={summary.p90}")
         print("all four answers agree (pandas within 1 us)")
         ik = best["incidentkit records"]
         print(
@@ -507,7 +506,9 @@ def main() -> None:
             )
         )
         print(verdict("incidentkit/floor", ik / best["floor"], TARGET_FLOOR))
-        print(verdict("metrics: incidentkit/pandas", ik / best["pandas"], TARGET_PANDAS))
+        print(
+            verdict("metrics: incidentkit/pandas", ik / best["pandas"], TARGET_PANDAS)
+        )
 
         if args.profile:
             profile(sides["incidentkit records"], args.top)

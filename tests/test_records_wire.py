@@ -4,6 +4,7 @@ import copy
 import datetime as dt
 import io
 import json
+from typing import Any
 
 import attrs
 import pytest
@@ -48,8 +49,9 @@ def good_incident() -> Incident:
     return inc.resolve(at=T0 + 40 * MIN)
 
 
-def good_document() -> dict:
-    return serialization.to_dict(good_incident())
+def good_document() -> dict[str, Any]:
+    data: dict[str, Any] = serialization.to_dict(good_incident())
+    return data
 
 
 def refusal(text: str, cls: type) -> ValidationError:
@@ -58,7 +60,7 @@ def refusal(text: str, cls: type) -> ValidationError:
     return info.value
 
 
-def assert_refused_alike(document: dict) -> ValidationError:
+def assert_refused_alike(document: dict[str, Any]) -> ValidationError:
     """The record reader refuses *document* exactly as the incident reader does."""
     text = json.dumps(document)
     as_incident = refusal(text, Incident)
@@ -90,7 +92,9 @@ class TestReading:
     def test_a_record_document_reads_back(self):
         record = IncidentRecord.of(good_incident())
 
-        assert record == serialization.loads(serialization.dumps(record), IncidentRecord)
+        assert record == serialization.loads(
+            serialization.dumps(record), IncidentRecord
+        )
 
     @given(incidents())
     def test_any_incident_document_reads_as_its_record(self, inc):
@@ -131,9 +135,13 @@ class TestReading:
     def test_iter_jsonl_names_the_bad_line(self):
         data = good_document()
         data["severity"] = "P9"
-        source = io.StringIO(serialization.dumps(good_incident()) + "\n" + json.dumps(data))
+        source = io.StringIO(
+            serialization.dumps(good_incident()) + "\n" + json.dumps(data)
+        )
 
-        with pytest.raises(ValidationError, match=r"^line 2: 1 problem in IncidentRecord"):
+        with pytest.raises(
+            ValidationError, match=r"^line 2: 1 problem in IncidentRecord"
+        ):
             list(serialization.iter_jsonl(source, IncidentRecord))
 
     def test_a_datetime_hook_registered_later_is_honoured(self):
@@ -213,7 +221,7 @@ class TestRefusals:
 
 # Bad values for any field: wrong JSON types, blank and unwritable text, dates
 # that are naive, malformed or out of range, unknown enum values.
-ANY_FIELD = [
+ANY_FIELD: list[object] = [
     None,
     5,
     1.5,
@@ -233,7 +241,7 @@ ANY_FIELD = [
     "closed",
     -1,
 ]
-BY_FIELD = {
+BY_FIELD: dict[str, list[object]] = {
     "labels": [{"team": 5}, {"team": None}, {"\ud800": "x"}, {"x": "\udfff"}, []],
     "severity": ["p1", "SEV1", "P0"],
     "status": ["Resolved", "open", "investigating", "closed", "monitoring"],
@@ -253,12 +261,12 @@ MUTATIONS = [
 ]
 
 
-def outcome(text: str, cls: type) -> object:
+def outcome(text: str, cls: type[Incident | IncidentRecord]) -> object:
     try:
-        value = serialization.loads(text, cls)
+        value: Incident | IncidentRecord = serialization.loads(text, cls)
     except ValidationError as exc:
         return ("refused", exc.errors, str(exc).split(":", 1)[1])
-    return ("read", IncidentRecord.of(value) if cls is Incident else value)
+    return ("read", IncidentRecord.of(value))
 
 
 @pytest.mark.parametrize(("name", "value"), MUTATIONS, ids=repr)
@@ -325,7 +333,7 @@ FIELD_RULES = {
     "service": ("optional.<locals>.check", None),
     "category": ("optional.<locals>.check", None),
     "labels": ("check_labels", "freeze_labels"),
-    **{name: ("check_aware", "to_utc_optional") for name in MILESTONES},
+    **dict.fromkeys(MILESTONES, ("check_aware", "to_utc_optional")),
 }
 
 
@@ -334,8 +342,8 @@ def test_the_trusted_construction_knows_every_field_and_rule():
     # IncidentRecord must be taught to it (and to this table).
     rules = {
         f.name: (
-            f.validator.__qualname__,
-            None if f.converter is None else f.converter.__qualname__,
+            getattr(f.validator, "__qualname__", None),
+            getattr(f.converter, "__qualname__", None),
         )
         for f in attrs.fields(IncidentRecord)
     }
@@ -363,7 +371,7 @@ odd_times = st.none() | st.datetimes(
             "service": st.none() | odd_texts,
             "category": st.none() | odd_texts,
             "labels": st.dictionaries(odd_texts, odd_texts | st.just(None), max_size=2),
-            **{name: odd_times for name in MILESTONES},
+            **dict.fromkeys(MILESTONES, odd_times),
         }
     )
 )
@@ -387,3 +395,48 @@ def test_the_trusted_construction_builds_every_consistent_record(inc):
     values[6] = dict(values[6])
 
     assert record == _records_wire._trusted(values)
+
+
+def test_the_shared_converter_reads_records_inline():
+    hook = serialization.get_converter().get_structure_hook(IncidentRecord)
+    data = good_document()
+    del data["schema_version"]
+
+    assert vars(hook)["inline"]
+    assert IncidentRecord.of(good_incident()) == _records_wire._stock(data)
+
+
+def test_the_inline_path_survives_hooks_being_built_again():
+    c = serialization.make_converter()
+    c.structure(good_document()["labels"], dict[str, str])
+    c.register_structure_hook(Pair, lambda value, _: Pair(*value))  # clears caches
+
+    assert vars(c.get_structure_hook(IncidentRecord))["inline"]
+
+
+def test_a_converter_with_other_hooks_calls_them_instead():
+    c = serialization.make_converter()
+    c.register_structure_hook(str, lambda value, _: value.upper())
+    data = good_document()
+    del data["schema_version"]
+
+    record = c.structure(data, IncidentRecord)
+
+    assert not vars(c.get_structure_hook(IncidentRecord))["inline"]
+    assert "CHECKOUT ERRORS" == record.title
+
+
+@given(incidents())
+def test_the_inline_path_agrees_with_the_hooks(inc):
+    data = serialization.to_dict(inc)
+    del data["schema_version"]
+
+    inline = _records_wire._stock(data)
+
+    assert inline is None or IncidentRecord.of(inc) == inline
+
+
+@attrs.frozen
+class Pair:
+    a: int
+    b: int

@@ -18,6 +18,7 @@ exactly as it is for an incident: the same message at the same ``$.field`` path.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -82,7 +83,7 @@ def _text(value: object) -> bool:
     )
 
 
-def _surely_valid(values: list[Any]) -> bool:  # noqa: C901, PLR0911 - one pass, hot
+def _surely_valid(values: list[Any]) -> bool:
     """
     Whether the record's rules surely accept *values* (in `TRUSTED_FIELDS` order).
 
@@ -165,8 +166,10 @@ _SEVERITIES: Final = {member.value: member for member in Severity}
 _STATUSES: Final = {member.value: member for member in Status}
 
 
-def _plain_text(value: object) -> bool:
-    return type(value) is str and value.isascii() and value.strip() != ""
+_HEAD: Final = operator.itemgetter(*TRUSTED_FIELDS[:7])
+_TIMES: Final = operator.itemgetter(*MILESTONES)
+_NO_TEXT: Final = "-"
+"""Stands in for a ``None`` service or category in the text checks."""
 
 
 def _stock(value: dict[str, Any]) -> IncidentRecord | None:  # noqa: C901, PLR0911
@@ -178,19 +181,16 @@ def _stock(value: dict[str, Any]) -> IncidentRecord | None:  # noqa: C901, PLR09
     UTC.  ASCII text only; anything else returns ``None`` ("not sure"), and the
     hooks themselves are called.
     """
-    id_, title = value["id"], value["title"]
-    service, category = value["service"], value["category"]
-    severity, status = value["severity"], value["status"]
-    labels = value["labels"]
-    if not (
-        _plain_text(id_)
-        and _plain_text(title)
-        and (service is None or _plain_text(service))
-        and (category is None or _plain_text(category))
-        and type(severity) is str
-        and type(status) is str
-        and type(labels) is dict
+    id_, title, severity, status, service, category, labels = _HEAD(value)
+    for text in (
+        id_,
+        title,
+        _NO_TEXT if service is None else service,
+        _NO_TEXT if category is None else category,
     ):
+        if type(text) is not str or not text.isascii() or not text.strip():
+            return None
+    if not (type(severity) is str and type(status) is str and type(labels) is dict):
         return None
     severity = _SEVERITIES.get(severity)
     status = _STATUSES.get(status)
@@ -201,30 +201,31 @@ def _stock(value: dict[str, Any]) -> IncidentRecord | None:  # noqa: C901, PLR09
             type(key) is str and type(item) is str and key.isascii() and item.isascii()
         ):
             return None
-    milestones: list[Any] = []
-    for name in MILESTONES:
-        at = value[name]
-        if at is not None:
-            if type(at) is not str:
-                return None
-            try:
-                at = fast_instant(at)
-            except ValueError:
-                return None
-            if at.tzinfo is not UTC:
-                return None
-        milestones.append(at)
+    try:
+        milestones = [at if at is None else fast_instant(at) for at in _TIMES(value)]
+    except Exception:  # noqa: BLE001 - not text fast_instant reads: the hooks decide
+        return None
+    for at in milestones:
+        if at is not None and at.tzinfo is not UTC:
+            return None
     if not _surely_consistent(status, milestones):
         return None
     record: IncidentRecord = _new(IncidentRecord)
     for setter, item in zip(
-        _SETTERS[:7],
-        (id_, title, severity, status, service, category, FrozenMap(labels)),
+        _SETTERS,
+        (
+            id_,
+            title,
+            severity,
+            status,
+            service,
+            category,
+            FrozenMap(labels),
+            *milestones,
+        ),
         strict=True,
     ):
         setter(record, item)
-    for setter, at in zip(_SETTERS[7:], milestones, strict=True):
-        setter(record, at)
     return record
 
 
@@ -236,27 +237,14 @@ def _field_hooks(converter: cattrs.Converter) -> list[tuple[str, Hook, Any]]:
     ]
 
 
-def _record_structurer(converter: cattrs.Converter, stock: tuple[Hook, ...]) -> Hook:
-    fields = _field_hooks(converter)
-    names = tuple(name for name, _, _ in fields)
-    own = frozenset(names)
-    incident_keys = own | frozenset(SKIPPED)
-    roles, timeline = SKIPPED
-    # The trusted construction knows these fields and no other; the stock path
-    # also needs the very hooks the converter was built with.
-    trust = names == TRUSTED_FIELDS
-    inline = (
-        trust
-        and len(stock) == len(fields)
-        and all(hook is old for (_, hook, _), old in zip(fields, stock, strict=True))
-    )
+def _explainer(converter: cattrs.Converter) -> Callable[[object], IncidentRecord]:
+    """The slow path: the incident's detailed hook, the skipped arrays emptied."""
     detailed = with_every_rule(
         converter,
         Incident,
         make_dict_structure_fn(Incident, converter),
         every_key=True,
     )
-    record = IncidentRecord
 
     def explain(value: object) -> IncidentRecord:
         if not isinstance(value, dict):
@@ -274,6 +262,63 @@ def _record_structurer(converter: cattrs.Converter, stock: tuple[Hook, ...]) -> 
                 "While structuring IncidentRecord", exc.exceptions, IncidentRecord
             ) from None
         return IncidentRecord.of(incident)
+
+    return explain
+
+
+def _equal(value: object, other: object) -> bool:
+    try:
+        return bool(value == other)
+    except Exception:  # noqa: BLE001 - what cannot say is not the same
+        return False
+
+
+def _same(hook: object, stock: object) -> bool:
+    """
+    Whether *hook* is *stock*, or built again by the same factory from the same.
+
+    cattrs builds factory-made hooks again whenever its caches are cleared, so
+    an optional's hook is a new closure of the same code around the same inner
+    hook: that is still the stock hook.
+    """
+    if hook is stock:
+        return True
+    code = getattr(hook, "__code__", None)
+    if code is None:  # a type or a value the factory captured: equal is the same
+        return getattr(stock, "__code__", None) is None and _equal(hook, stock)
+    if code is not getattr(stock, "__code__", None):
+        return False
+    if getattr(hook, "__defaults__", None) != getattr(stock, "__defaults__", None):
+        return False
+    cells = getattr(hook, "__closure__", None) or ()
+    others = getattr(stock, "__closure__", None) or ()
+    try:
+        return len(cells) == len(others) and all(
+            _same(cell.cell_contents, other.cell_contents)
+            for cell, other in zip(cells, others, strict=True)
+        )
+    except ValueError:  # an empty cell
+        return False
+
+
+def _record_structurer(converter: cattrs.Converter, stock: tuple[Hook, ...]) -> Hook:
+    fields = _field_hooks(converter)
+    names = tuple(name for name, _, _ in fields)
+    own = frozenset(names)
+    incident_keys = own | frozenset(SKIPPED)
+    roles, timeline = SKIPPED
+    # The trusted construction knows these fields and no other; the stock path
+    # also needs the very hooks the converter was built with.
+    trust = names == TRUSTED_FIELDS
+    inline = (
+        trust
+        and len(stock) == len(fields)
+        and all(
+            _same(hook, old) for (_, hook, _), old in zip(fields, stock, strict=True)
+        )
+    )
+    explain = _explainer(converter)
+    record = IncidentRecord
 
     def structure(value: Any, _: Any) -> IncidentRecord:
         if type(value) is dict:
