@@ -723,8 +723,6 @@ def write_jsonl(
     return count
 
 
-
-
 def _decoded(line: str | bytes) -> str:
     if isinstance(line, str):
         return line
