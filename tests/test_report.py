@@ -331,7 +331,7 @@ def test_the_console_script_runs_the_main_job() -> None:
 def test_progress_on_a_terminal_only(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from incidentkit import cli  # noqa: PLC0415
+    from incidentkit import cli
 
     lines = tmp_path / "many.jsonl"
     write_history(lines, count=25)
