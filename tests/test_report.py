@@ -326,3 +326,19 @@ def test_the_console_script_runs_the_main_job() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # no progress indicator when stderr is not a terminal
     assert "time to restore by severity" in done.stdout
+
+
+def test_progress_on_a_terminal_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from incidentkit import cli
+
+    lines = tmp_path / "many.jsonl"
+    write_history(lines, count=25)
+    monkeypatch.setattr(cli, "PROGRESS_EVERY", 10)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = run(capsys, str(lines), "--format", "json")
+    assert code == 0 and json.loads(out)["incidents"] == 25
+    assert f"\rreading {lines}: 10 incidents" in err
+    assert f"\rreading {lines}: 20 incidents" in err
+    assert err.endswith("\r")  # the count is wiped before the report is printed

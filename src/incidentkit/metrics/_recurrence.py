@@ -266,6 +266,18 @@ def response_tiers(
 
     Returns:
         The `ResponseTiers`.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from incidentkit import Incident, metrics
+        >>> t0 = datetime(2024, 6, 1, tzinfo=timezone.utc)
+        >>> def restored(hours):
+        ...     inc = Incident.declare("outage", severity="P2", declared_by="ana",
+        ...                            at=t0, started_at=t0)
+        ...     return inc.mitigate(at=t0 + timedelta(hours=hours), how="rollback")
+        >>> t = metrics.response_tiers([restored(h) for h in (0.5, 0.75, 2, 12)])
+        >>> t.under_1h, t.from_1h_to_8h, t.over_8h
+        (2, 1, 1)
     """
     if not isinstance(span, Span):
         raise ValidationError.for_field("span", "a Span", span)

@@ -422,6 +422,15 @@ def mttd(incidents: Iterable[Milestoned], **options: Any) -> DurationSummary:
 
     A summary, not one number: read its ``median`` and ``geometric_mean`` first.
     Takes `summarize`'s keyword options except ``by``.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from incidentkit import Incident, metrics
+        >>> t0 = datetime(2024, 6, 1, 14, 0, tzinfo=timezone.utc)
+        >>> inc = Incident.declare("Checkout down", severity="P1", declared_by="ana",
+        ...                        at=t0 + timedelta(minutes=6), started_at=t0)
+        >>> str(metrics.mttd([inc]).median)
+        '0:06:00'
     """
     return _ungrouped(incidents, TIME_TO_DETECT, options)
 
@@ -433,5 +442,16 @@ def mttr(incidents: Iterable[Milestoned], **options: Any) -> DurationSummary:
     Impact start to mitigation, the "R" DORA calls time to restore service.
     A summary, not one number: read its ``median`` and ``geometric_mean`` first.
     Takes `summarize`'s keyword options except ``by``.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from incidentkit import Incident, metrics
+        >>> t0 = datetime(2024, 6, 1, 14, 0, tzinfo=timezone.utc)
+        >>> inc = Incident.declare("Checkout down", severity="P1", declared_by="ana",
+        ...                        at=t0 + timedelta(minutes=6), started_at=t0)
+        >>> inc = inc.mitigate(at=t0 + timedelta(minutes=41), how="rolled back")
+        >>> s = metrics.mttr([inc])
+        >>> s.n, str(s.median), s.span.name
+        (1, '0:41:00', 'time to restore')
     """
     return _ungrouped(incidents, TIME_TO_RESTORE, options)
