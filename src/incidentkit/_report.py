@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from incidentkit import metrics
+from incidentkit._lifecycle import OPEN_STATUSES
 from incidentkit._time import format_duration
 from incidentkit.findings import Finding
 from incidentkit.metrics._summary import when
@@ -185,7 +186,7 @@ def build(
     return {
         "source": source,
         "incidents": len(records),
-        "open": sum(1 for r in records if r.status.value not in ("resolved", "closed")),
+        "open": sum(1 for r in records if r.status in OPEN_STATUSES),
         "first": min(dates).isoformat() if dates else None,
         "last": max(dates).isoformat() if dates else None,
         "severities": {
