@@ -402,6 +402,21 @@ def test_verdicts() -> None:
     assert "not distinguishable" in c.explain()
 
 
+def test_durations_that_do_not_vary() -> None:
+    same = [restored(60 * 10**6, ident=str(i)) for i in range(3)]
+    c = metrics.compare_periods(same, same)
+    assert (c.ratio, c.ci, c.verdict, c.detectable) == (
+        1.0,
+        (1.0, 1.0),
+        Verdict.NOT_DISTINGUISHABLE,
+        None,
+    )
+    slower = [restored(120 * 10**6, ident=str(i)) for i in range(3)]
+    c = metrics.compare_periods(same, slower)
+    assert c.ratio is not None and math.isclose(c.ratio, 2.0)
+    assert c.verdict is Verdict.WORSE
+
+
 def test_too_few_durations_cannot_be_distinguished() -> None:
     c = metrics.compare_periods([restored(5)], [restored(6), restored(7)])
     assert (c.ci, c.verdict, c.n_before, c.n_after) == (
@@ -605,3 +620,22 @@ def test_incidents_and_their_records_summarise_alike(incs: list[Incident]) -> No
         )
         assert full == light
         assert sum(summary.total for summary in full.values()) == len(incs)
+
+
+def test_results_round_trip_with_tuple_fingerprints() -> None:
+    from incidentkit import serialization
+
+    records = [
+        restored(
+            5, at=T0 + dt.timedelta(days=d), ident=str(d), service="db", category="x"
+        )
+        for d in (0, 3)
+    ]
+    r = metrics.recurrence(records)
+    assert r.groups[0].key == ("db", "x")
+    assert serialization.loads(serialization.dumps(r), metrics.Recurrence) == r
+    with pytest.raises(ValidationError, match="fingerprint"):
+        serialization.from_dict(
+            {"key": {"a": 1}, "incidents": 1, "recurrences": 0, "ids": []},
+            metrics.RecurrenceGroup,
+        )

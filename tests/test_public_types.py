@@ -17,6 +17,7 @@ from incidentkit import (
     Role,
     Severity,
     Timeline,
+    metrics,
     serialization,
     when_to_page,
 )
@@ -49,6 +50,7 @@ PUBLIC_MODULES = [
     "incidentkit.incident",
     "incidentkit.interop",
     "incidentkit.interop.statuspage",
+    "incidentkit.metrics",
     "incidentkit.render",
     "incidentkit.roles",
     "incidentkit.serialization",
@@ -187,6 +189,18 @@ def _spans(inc: Incident):
     ]
 
 
+def _metrics(inc: Incident):
+    records = [IncidentRecord.of(inc)] * 3
+    return [
+        metrics.summarize(records),
+        metrics.summarize(records, by="month", censored=True, now=T0 + 60 * MIN),
+        metrics.compare_periods(records, records),
+        metrics.recurrence(records, fingerprint=lambda i: i.service),
+        metrics.response_tiers(records),
+        metrics.Period.containing(T0, "quarter", tz="Europe/Berlin"),
+    ]
+
+
 def _core():
     inc = _incident()
     return [
@@ -204,6 +218,7 @@ def _core():
 def examples():
     found: dict[type, object] = {}
     _collect(_core(), found)
+    _collect(_metrics(_incident()), found)
     _collect(_signals(), found)
     return found
 

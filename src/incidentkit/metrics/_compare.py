@@ -58,7 +58,8 @@ class Comparison:
         verdict: `Verdict.NOT_DISTINGUISHABLE` whenever the interval contains 1
             or cannot be computed.
         detectable: The smallest change (as a ratio below 1) these sample
-            sizes could detect with 80 % power, at the spread observed.
+            sizes could detect with 80 % power, at the spread observed;
+            ``None`` with fewer than two durations a side, or none that differ.
     """
 
     span: Span
@@ -186,7 +187,8 @@ def compare_periods(
         pooled = math.sqrt(
             (var_a * (len(a) - 1) + var_b * (len(b) - 1)) / (len(a) + len(b) - 2)
         )
-        detectable = detectable_change(len(a), len(b), sd_log=pooled, level=level)
+        if pooled > 0:
+            detectable = detectable_change(len(a), len(b), sd_log=pooled, level=level)
     return Comparison(
         span=span,
         n_before=len(a),
