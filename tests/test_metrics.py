@@ -636,6 +636,12 @@ def test_results_round_trip_with_tuple_fingerprints() -> None:
     assert serialization.loads(serialization.dumps(r), metrics.Recurrence) == r
     with pytest.raises(ValidationError, match="fingerprint"):
         serialization.from_dict(
-            {"key": {"a": 1}, "incidents": 1, "recurrences": 0, "ids": []},
+            {
+                "schema_version": 1,
+                "key": {"a": 1},
+                "incidents": 1,
+                "recurrences": 0,
+                "ids": [],
+            },
             metrics.RecurrenceGroup,
         )
