@@ -19,10 +19,14 @@ Example:
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from incidentkit.findings import Finding
 from incidentkit.incident import Incident
+
+
+if TYPE_CHECKING:
+    from incidentkit.interop import statuspage as statuspage
 
 
 __all__ = ["Imported"]
@@ -42,3 +46,14 @@ class Imported(NamedTuple):
     #: What was repaired or rejected, most severe first
     #: (`incidentkit.findings.sort_findings`).
     findings: tuple[Finding, ...]
+
+
+def __getattr__(name: str) -> object:
+    # ``from incidentkit import interop; interop.statuspage.load(...)`` works
+    # without importing every importer up front.
+    if name == "statuspage":
+        from importlib import import_module  # noqa: PLC0415
+
+        return import_module(f"{__name__}.{name}")
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
