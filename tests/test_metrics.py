@@ -645,3 +645,27 @@ def test_results_round_trip_with_tuple_fingerprints() -> None:
             },
             metrics.RecurrenceGroup,
         )
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        metrics.summarize,
+        lambda bad: metrics.summarize(bad, by="severity"),
+        lambda bad: metrics.compare_periods(bad, [restored(5)]),
+        metrics.recurrence,
+        metrics.response_tiers,
+    ],
+    ids=["summarize", "grouped", "compare", "recurrence", "tiers"],
+)
+@pytest.mark.parametrize("bad", [5, "incidents", [restored(5), "x"], [{"id": 1}]])
+def test_what_is_not_incidents_is_refused(call: object, bad: object) -> None:
+    with pytest.raises(ValidationError, match="Incident or IncidentRecord") as info:
+        call(bad)  # type: ignore[operator]
+    assert info.value.field in ("incidents", "before")
+
+
+def test_downtime_cost_of_something_else() -> None:
+    with pytest.raises(ValidationError) as info:
+        metrics.downtime_cost("x", hourly_cost=1)  # type: ignore[arg-type]
+    assert info.value.field == "incident"

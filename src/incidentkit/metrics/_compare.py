@@ -15,6 +15,7 @@ from incidentkit.errors import ValidationError
 from incidentkit.spans import TIME_TO_RESTORE, Milestoned, Span
 
 from . import _stats
+from ._input import incidents_of, not_incidents
 
 
 __all__ = ["Comparison", "Verdict", "compare_periods", "detectable_change"]
@@ -98,12 +99,13 @@ class Comparison:
 
 
 def _logs(incidents: Iterable[Milestoned], span: Span, side: str) -> list[float]:
-    if not isinstance(incidents, Iterable):
-        raise ValidationError.for_field(side, "an iterable of incidents", incidents)
     ends = attrgetter(span.start, span.end)
     logs: list[float] = []
-    for incident in incidents:
-        start, end = ends(incident)
+    for incident in incidents_of(incidents, side):
+        try:
+            start, end = ends(incident)
+        except AttributeError:
+            not_incidents(incident, side)
         if start is not None and end is not None:
             duration = (end - start) // _US
             if duration > 0:

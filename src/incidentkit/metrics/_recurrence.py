@@ -14,6 +14,8 @@ import attrs
 from incidentkit.errors import ValidationError
 from incidentkit.spans import TIME_TO_RESTORE, Milestoned, Span, Unmeasured
 
+from ._input import incidents_of, not_incidents
+
 
 __all__ = [
     "INDUSTRY_HOURLY_COST",
@@ -104,6 +106,31 @@ def _started(incident: Milestoned) -> dt.datetime | None:
     return incident.started_at or incident.declared_at
 
 
+_Member = tuple[dt.datetime, str, "dt.datetime | None"]
+
+
+def _repeats(
+    members: list[_Member],
+    window: dt.timedelta,
+    gaps: list[dt.timedelta],
+    recurring_ids: list[tuple[dt.datetime, str]],
+) -> int:
+    """Scan one fingerprint's incidents in start order; count the repeats."""
+    resolved: list[dt.datetime] = []  # earlier incidents' resolutions, sorted
+    repeats = 0
+    for start, ident, resolved_at in members:
+        position = bisect.bisect_right(resolved, start)
+        if position:
+            gap = start - resolved[position - 1]
+            if gap <= window:
+                repeats += 1
+                gaps.append(gap)
+                recurring_ids.append((start, ident))
+        if resolved_at is not None:
+            bisect.insort(resolved, resolved_at)
+    return repeats
+
+
 def recurrence(
     incidents: Iterable[Milestoned],
     *,
@@ -147,32 +174,25 @@ def recurrence(
         raise ValidationError.for_field("window", "a non-negative timedelta", window)
     if not callable(fingerprint):
         raise ValidationError.for_field("fingerprint", "a function", fingerprint)
-    by_key: dict[Hashable, list[tuple[dt.datetime, str, dt.datetime | None]]] = {}
+    by_key: dict[Hashable, list[_Member]] = {}
     unkeyed = 0
-    for incident in incidents:
+    for incident in incidents_of(incidents):
+        try:
+            start = _started(incident)
+            member = (start, incident.id, incident.resolved_at)
+        except AttributeError:
+            not_incidents(incident)
         key = fingerprint(incident)
-        start = _started(incident)
         if key is None or start is None:
             unkeyed += 1
             continue
-        by_key.setdefault(key, []).append((start, incident.id, incident.resolved_at))
+        by_key.setdefault(key, []).append(member)  # type: ignore[arg-type]
     groups: list[RecurrenceGroup] = []
     gaps: list[dt.timedelta] = []
     recurring_ids: list[tuple[dt.datetime, str]] = []
     for key, members in by_key.items():
         members.sort(key=lambda m: (m[0], m[1]))
-        resolved: list[dt.datetime] = []
-        repeats = 0
-        for start, ident, resolved_at in members:
-            position = bisect.bisect_right(resolved, start)
-            if position:
-                gap = start - resolved[position - 1]
-                if gap <= window:
-                    repeats += 1
-                    gaps.append(gap)
-                    recurring_ids.append((start, ident))
-            if resolved_at is not None:
-                bisect.insort(resolved, resolved_at)
+        repeats = _repeats(members, window, gaps, recurring_ids)
         groups.append(
             RecurrenceGroup(
                 key=key,
@@ -284,8 +304,11 @@ def response_tiers(
     counts = {"under": 0, "mid": 0, "over": 0}
     missing = invalid = still_open = 0
     eight = 8 * _HOUR
-    for incident in incidents:
-        measured = span.measure(incident)
+    for incident in incidents_of(incidents):
+        try:
+            measured = span.measure(incident)
+        except AttributeError:
+            not_incidents(incident)
         duration = measured.duration
         if duration is None:
             if measured.reason is Unmeasured.OPEN:
@@ -385,7 +408,10 @@ def downtime_cost(
         )
     if not isinstance(span, Span):
         raise ValidationError.for_field("span", "a Span", span)
-    duration = span.measure(incident).duration
+    try:
+        duration = span.measure(incident).duration
+    except AttributeError:
+        not_incidents(incident, "incident")
     if duration is None:
         return None
     return duration / _HOUR * float(hourly_cost) * float(impact_fraction)

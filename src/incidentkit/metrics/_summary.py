@@ -26,6 +26,7 @@ from incidentkit.spans import (
 )
 
 from . import _stats
+from ._input import incidents_of, not_incidents
 from ._periods import CALENDAR, Period, period_key, periods_between
 
 
@@ -267,7 +268,11 @@ def _collect(
     )
     groups: dict[Any, _Group] = {}
     single = _Group()
-    for incident in incidents:
+    for incident in incidents_of(incidents):
+        try:
+            start, end = ends(incident)
+        except AttributeError:
+            not_incidents(incident)
         if key is None:
             group = single
         else:
@@ -275,7 +280,6 @@ def _collect(
             group = groups.get(k)  # type: ignore[assignment]
             if group is None:
                 group = groups[k] = _Group()
-        start, end = ends(incident)
         if start is None:
             group.missing += 1
         elif end is not None:
