@@ -182,6 +182,12 @@ MUTATED = (
     "timeline",
     "roles",
     "serialization",
+    "spans",
+    "metrics._summary",
+    "metrics._compare",
+    "metrics._recurrence",
+    "metrics._periods",
+    "metrics._stats",
 )
 MUTANTS_DIR = ROOT / "mutants"
 MUTANTS_REPORT = ROOT / "mutants-report.txt"
