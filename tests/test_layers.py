@@ -29,6 +29,8 @@ LAYERS = {
     "_wire": CORE,
     "signals": CAPABILITIES,
     "metrics": CAPABILITIES,
+    "classify": CAPABILITIES,
+    "mitigation": CAPABILITIES,
     "serialization": WIRE,
     "_fastpath": CORE,
     "_shape": FOUNDATION,

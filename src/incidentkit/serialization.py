@@ -81,7 +81,7 @@ __all__ = [
 SCHEMA_VERSION: Final[int] = 1
 """The version of the wire format written (and the only one read) by this release."""
 
-PACKAGES: Final[tuple[str, ...]] = ("incidentkit._wire",)
+PACKAGES: Final[tuple[str, ...]] = ("incidentkit._wire", "incidentkit.classify._wire")
 """
 The modules whose ``configure(converter)`` registers their package's hooks.
 
