@@ -224,6 +224,13 @@ class Impact:
             found.append(f"scope is none but affected_users is {users:g}")
         if self.cosmetic is True and outage in {Outage.FULL, Outage.PARTIAL}:
             found.append(f"the problem is only cosmetic but outage is {outage}")
+        if scope is Scope.SINGLE_USER and outage in {Outage.FULL, Outage.PARTIAL}:
+            found.append(
+                f"a single user is affected but outage is {outage} (a service "
+                "outage reaches more than one user; one broken account is no outage)"
+            )
+        if self.cosmetic is True and self.core_feature is True:
+            found.append("the problem is only cosmetic but a core feature is impaired")
         if scope is Scope.ALL_USERS and users is not None and users < 1:
             found.append(f"scope is all users but affected_users is {users:g}")
         if users == 0 and scope in {Scope.ALL_USERS, Scope.LARGE_SEGMENT}:

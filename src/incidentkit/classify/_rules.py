@@ -237,8 +237,10 @@ def register_rule(rule: Rule) -> Rule:
     """
     Make *rule* loadable by name from the wire format.
 
-    Registering the same rule twice is harmless; another rule under a name
-    already taken is refused.
+    Registering the same rule twice is harmless, and so is registering it anew
+    from a module imported again (same level, reason, reads and predicate
+    location: the newest wins); another rule under a name already taken is
+    refused.
 
     Args:
         rule: The rule.
@@ -261,11 +263,30 @@ def register_rule(rule: Rule) -> Rule:
         raise ValidationError.for_field("rule", "a Rule", rule)
     with _REGISTRY_LOCK:
         known = _REGISTRY.setdefault(rule.name, rule)
-    if known is not rule and known != rule:
+        if known is not rule and _redefinition(known, rule):
+            # The same definition again (the module was imported anew, or
+            # reloaded): the newest one is the one that is loaded.
+            _REGISTRY[rule.name] = known = rule
+    if known is not rule:
         raise ValidationError.for_field(
             "rule", f"a rule whose name is not already taken ({rule.name!r})", rule
         )
     return rule
+
+
+def _redefinition(old: Rule, new: Rule) -> bool:
+    def where(predicate: object) -> tuple[object, object]:
+        return (
+            getattr(predicate, "__module__", None),
+            getattr(predicate, "__qualname__", None),
+        )
+
+    return (
+        old.severity is new.severity
+        and old.reason == new.reason
+        and old.reads == new.reads
+        and where(old.predicate) == where(new.predicate)
+    )
 
 
 def known_rules() -> Mapping[str, Rule]:

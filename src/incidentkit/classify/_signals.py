@@ -7,6 +7,7 @@ from typing import Final
 
 import attrs
 
+from incidentkit._time import format_duration
 from incidentkit.errors import ValidationError
 from incidentkit.findings import Finding, Level
 from incidentkit.signals import Decision, SignalState, Urgency
@@ -123,7 +124,7 @@ def _latency(d: Decision, core: bool, found: _Evidence) -> None:
     shown = (
         "no measured value"
         if worst is None
-        else f"{worst.label} {worst.value:g}s over {worst.window}"
+        else f"{worst.label} {worst.value:g}s over {format_duration(worst.window)}"
     )
     cited = f"{_head(d)}: {shown} ({_threshold(d)})"
     if d.urgency is Urgency.PAGE and core:
@@ -145,7 +146,7 @@ def _traffic(d: Decision, found: _Evidence) -> None:
         return
     against = "no baseline" if baseline is None else f"a baseline of {baseline:.4g}"
     cited = (
-        f"{_head(d)}: {value:.4g} req/s over {rate.label} ({rate.window}) against "
+        f"{_head(d)}: {value:.4g} req/s over {format_duration(rate.window)} against "
         f"{against} req/s ({_threshold(d)})"
     )
     collapsed = value == 0 or (
