@@ -61,6 +61,13 @@ class Outage(enum.Enum):
     """The service works (a bug, a glitch, a request)."""
 
 
+def _as_float(value: Any) -> Any:
+    """Store whole numbers as floats, so a value reads back as it was written."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 def _fraction(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if (
         isinstance(value, bool)
@@ -149,10 +156,10 @@ class Impact:
     cosmetic: bool | None = attrs.field(default=None, validator=_yes_no)
     optimisation_request: bool | None = attrs.field(default=None, validator=_yes_no)
     affected_users: float | None = attrs.field(
-        default=None, validator=optional(_fraction)
+        default=None, converter=_as_float, validator=optional(_fraction)
     )
     affected_requests: float | None = attrs.field(
-        default=None, validator=optional(_fraction)
+        default=None, converter=_as_float, validator=optional(_fraction)
     )
     facts: Mapping[str, Fact] = attrs.field(factory=FrozenMap, converter=_facts)
 

@@ -93,6 +93,13 @@ class ConcentrationKind(enum.Enum):
     """One server."""
 
 
+def _as_float(value: Any) -> Any:
+    """Store whole numbers as floats, so a value reads back as it was written."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 def _share(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if (
         isinstance(value, bool)
@@ -163,7 +170,7 @@ class Deployment:
     )
     previous_version: str | None = attrs.field(default=None, validator=optional_text)
     canary_percent: float | None = attrs.field(
-        default=None, validator=optional(_percent)
+        default=None, converter=_as_float, validator=optional(_percent)
     )
 
     @canary_percent.validator
@@ -238,8 +245,12 @@ class Saturation:
     """
 
     resource: str = attrs.field(validator=text)
-    utilisation: float | None = attrs.field(default=None, validator=optional(_unit))
-    threshold: float | None = attrs.field(default=None, validator=optional(_unit))
+    utilisation: float | None = attrs.field(
+        default=None, converter=_as_float, validator=optional(_unit)
+    )
+    threshold: float | None = attrs.field(
+        default=None, converter=_as_float, validator=optional(_unit)
+    )
     service: str | None = attrs.field(default=None, validator=optional_text)
     paging: bool = attrs.field(default=False, validator=check_bool)
 
@@ -348,7 +359,7 @@ class Concentration:
         validator=instance_of(ConcentrationKind, "a ConcentrationKind")
     )
     name: str = attrs.field(validator=text)
-    share: float = attrs.field(validator=_share)
+    share: float = attrs.field(converter=_as_float, validator=_share)
     flag: str | None = attrs.field(default=None, validator=optional_text)
     service: str | None = attrs.field(default=None, validator=optional_text)
 
