@@ -223,40 +223,61 @@ class Impact:
             ...                         outage=Outage.FULL).contradictions()]
             ['contradictory-impact']
         """
-        found: list[str] = []
-        scope, outage, users = self.scope, self.outage, self.affected_users
-        if scope is Scope.NONE and outage not in {None, Outage.NONE}:
-            found.append(f"scope is none (nobody affected) but outage is {outage}")
-        if scope is Scope.NONE and users is not None and users > 0:
-            found.append(f"scope is none but affected_users is {users:g}")
-        if self.cosmetic is True and outage in {Outage.FULL, Outage.PARTIAL}:
-            found.append(f"the problem is only cosmetic but outage is {outage}")
-        if scope is Scope.SINGLE_USER and outage in {Outage.FULL, Outage.PARTIAL}:
-            found.append(
-                f"a single user is affected but outage is {outage} (a service "
-                "outage reaches more than one user; one broken account is no outage)"
-            )
-        if self.cosmetic is True and self.core_feature is True:
-            found.append("the problem is only cosmetic but a core feature is impaired")
-        if scope is Scope.ALL_USERS and users is not None and users < 1:
-            found.append(f"scope is all users but affected_users is {users:g}")
-        if users == 0 and scope in {Scope.ALL_USERS, Scope.LARGE_SEGMENT}:
-            found.append(f"affected_users is 0 but scope is {scope}")
-        if self.optimisation_request is True and outage in {
-            Outage.FULL,
-            Outage.PARTIAL,
-        }:
-            found.append(f"an optimisation request but outage is {outage}")
-        return tuple(
-            Finding(
-                "contradictory-impact",
-                f"Contradictory facts: {text}; the classification applies the "
-                "rules to both as given: check which is true.",
-                Level.WARNING,
-                "impact",
-            )
-            for text in found
+        return _findings(fact_contradictions(self) + share_contradictions(self))
+
+
+def fact_contradictions(impact: Impact) -> tuple[str, ...]:
+    """The contradictions among the facts of `FACT_FIELDS` (no shares)."""
+    found: list[str] = []
+    scope, outage = impact.scope, impact.outage
+    if scope is Scope.NONE and outage not in {None, Outage.NONE}:
+        found.append(f"scope is none (nobody affected) but outage is {outage}")
+    if impact.cosmetic is True and outage in {Outage.FULL, Outage.PARTIAL}:
+        found.append(f"the problem is only cosmetic but outage is {outage}")
+    if scope is Scope.SINGLE_USER and outage in {Outage.FULL, Outage.PARTIAL}:
+        found.append(
+            f"a single user is affected but outage is {outage} (a service "
+            "outage reaches more than one user; one broken account is no outage)"
         )
+    if impact.cosmetic is True and impact.core_feature is True:
+        found.append("the problem is only cosmetic but a core feature is impaired")
+    if impact.optimisation_request is True and outage in {
+        Outage.FULL,
+        Outage.PARTIAL,
+    }:
+        found.append(f"an optimisation request but outage is {outage}")
+    return tuple(found)
+
+
+def share_contradictions(impact: Impact) -> tuple[str, ...]:
+    """The contradictions between the share of users and the scope."""
+    users, scope = impact.affected_users, impact.scope
+    if users is None:
+        return ()
+    found: list[str] = []
+    if scope is Scope.NONE and users > 0:
+        found.append(f"scope is none but affected_users is {users:g}")
+    if scope is Scope.ALL_USERS and users < 1:
+        found.append(f"scope is all users but affected_users is {users:g}")
+    if users == 0 and scope in {Scope.ALL_USERS, Scope.LARGE_SEGMENT}:
+        found.append(f"affected_users is 0 but scope is {scope}")
+    return tuple(found)
+
+
+def _findings(texts: tuple[str, ...]) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(
+            "contradictory-impact",
+            f"Contradictory facts: {text}; the classification applies the "
+            "rules to both as given: check which is true.",
+            Level.WARNING,
+            "impact",
+        )
+        for text in texts
+    )
+
+
+findings_of = _findings
 
 
 _FIELD_NAMES: Final[tuple[str, ...]] = tuple(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import operator
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any, Final, Protocol, runtime_checkable
+from typing import Any, Final, NamedTuple, Protocol, runtime_checkable
 
 import attrs
 
@@ -15,7 +16,16 @@ from incidentkit.errors import IncidentKitError, ValidationError
 from incidentkit.findings import Finding
 from incidentkit.severity import DEFAULT_POLICIES, ResponsePolicy, Severity
 
-from ._impact import FACT_FIELDS, Impact, Outage, Scope, phrase
+from ._impact import (
+    FACT_FIELDS,
+    Impact,
+    Outage,
+    Scope,
+    fact_contradictions,
+    findings_of,
+    phrase,
+    share_contradictions,
+)
 
 
 __all__ = [
@@ -93,9 +103,11 @@ class Rule:
         severity: The level the rule implies.
         reason: A sentence saying why.
         reads: The facts of `FACT_FIELDS` the predicate depends on (keyword
-            only).  With them the classifier can say which unknown facts would
-            change the answer; a rule without them never appears among the
-            unknowns.
+            only), a promise that it depends on nothing else.  With them the
+            classifier can say which unknown facts would change the answer, and
+            a rule set whose every rule declares them is classified from a
+            bounded cache keyed on those facts; a rule without them is
+            evaluated every time and never appears among the unknowns.
 
     Raises:
         ValidationError: Naming the field, for an empty name or reason, a
@@ -423,6 +435,69 @@ def _policies(value: object) -> Mapping[Severity, ResponsePolicy]:
 _MISSING: Final = object()
 
 
+class _Outcome(NamedTuple):
+    """A classification without its impact and the findings about shares."""
+
+    severity: Severity
+    policy: ResponsePolicy
+    reasons: tuple[str, ...]
+    matched: tuple[str, ...]
+    unknowns: tuple[str, ...]
+    fallback: bool
+    findings: tuple[Finding, ...]
+
+
+def _build(outcome: _Outcome, impact: Impact) -> Classification:
+    # Every part was validated when the outcome was made (they are the
+    # classifier's own values): fill the frozen instance through its slots, as
+    # attrs' __init__ does, without checking them again on every classification.
+    findings = outcome.findings
+    if impact.affected_users is not None:
+        shares = share_contradictions(impact)
+        if shares:
+            findings += findings_of(shares)
+    new = _new(Classification)
+    _SEVERITY(new, outcome.severity)
+    _POLICY(new, outcome.policy)
+    _REASONS(new, outcome.reasons)
+    _MATCHED(new, outcome.matched)
+    _UNKNOWNS(new, outcome.unknowns)
+    _IMPACT(new, impact)
+    _FALLBACK(new, outcome.fallback)
+    _FINDINGS(new, findings)
+    return new
+
+
+_new = object.__new__
+_SLOTS: Final = {
+    name: Classification.__dict__[name].__set__
+    for name in (
+        "severity",
+        "policy",
+        "reasons",
+        "matched",
+        "unknowns",
+        "impact",
+        "fallback",
+        "findings",
+    )
+}
+_SEVERITY, _POLICY, _REASONS, _MATCHED = (
+    _SLOTS["severity"],
+    _SLOTS["policy"],
+    _SLOTS["reasons"],
+    _SLOTS["matched"],
+)
+_UNKNOWNS, _IMPACT, _FALLBACK, _FINDINGS = (
+    _SLOTS["unknowns"],
+    _SLOTS["impact"],
+    _SLOTS["fallback"],
+    _SLOTS["findings"],
+)
+if set(_SLOTS) != {a.name for a in attrs.fields(Classification)}:  # pragma: no cover
+    raise AssertionError("_build must fill every field of Classification")
+
+
 @attrs.frozen
 class RuleClassifier:
     """
@@ -464,6 +539,20 @@ class RuleClassifier:
     _seen: dict[tuple[str, tuple[object, ...]], str | None] = attrs.field(
         factory=dict, init=False, eq=False, repr=False, hash=False
     )
+    _key: Callable[[Impact], object] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False, hash=False
+    )
+    _outcomes: dict[object, _Outcome] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.rules and all(rule.reads for rule in self.rules):
+            # Every rule depends only on the facts it reads, so everything but
+            # the impact itself and its shares depends only on those facts: the
+            # outcomes are cached by them, at most one per combination.
+            read = sorted({name for rule in self.rules for name in rule.reads})
+            object.__setattr__(self, "_key", operator.attrgetter(*read))
 
     def with_rules(self, *rules: Rule) -> RuleClassifier:
         """
@@ -514,6 +603,15 @@ class RuleClassifier:
         """
         if not isinstance(impact, Impact):
             raise ValidationError.for_field("impact", "an Impact", impact)
+        key_of = self._key
+        if key_of is None:
+            return _build(self._outcome(impact), impact)
+        outcome = self._outcomes.get(key_of(impact))
+        if outcome is None:
+            outcome = self._outcomes.setdefault(key_of(impact), self._outcome(impact))
+        return _build(outcome, impact)
+
+    def _outcome(self, impact: Impact) -> _Outcome:
         matched = [rule for rule in self.rules if rule.matches(impact)]
         if matched:
             severity = Severity.most_severe(r.severity for r in matched)
@@ -528,15 +626,14 @@ class RuleClassifier:
             reasons = (
                 f"no rule matched the known facts; {severity.value} is the fallback",
             )
-        return Classification(
-            severity=severity,
-            policy=self.policies[severity],
-            reasons=reasons,
-            matched=tuple(r.name for r in matched),
-            unknowns=self._unknowns(impact, severity),
-            impact=impact,
-            fallback=not matched,
-            findings=impact.contradictions(),
+        return _Outcome(
+            severity,
+            self.policies[severity],
+            reasons,
+            tuple(r.name for r in matched),
+            self._unknowns(impact, severity),
+            not matched,
+            findings_of(fact_contradictions(impact)),
         )
 
     def _unknowns(self, impact: Impact, severity: Severity) -> tuple[str, ...]:
