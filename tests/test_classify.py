@@ -29,7 +29,7 @@ def classify(**facts):
     return RuleClassifier().classify(Impact(**facts))
 
 
-# -- the process's own definitions ------------------------------------------------
+# -- the process's own definitions -------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -161,7 +161,7 @@ def test_explain_reads_as_a_paragraph():
     ) == classify(outage=Outage.PARTIAL).explain()
 
 
-# -- contradictions -------------------------------------------------------------------
+# -- contradictions ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ def test_consistent_facts_give_no_finding():
     assert () == classify(scope=Scope.ALL_USERS, outage=Outage.FULL).findings
 
 
-# -- extension --------------------------------------------------------------------------
+# -- extension ---------------------------------------------------------------------
 
 
 EU = Rule(
@@ -244,14 +244,17 @@ def test_a_classifier_of_ones_own_satisfies_the_protocol():
     class Always:
         def classify(self, impact: Impact) -> Classification:
             return Classification(
-                severity=P3, policy=DEFAULT_POLICIES[P3], reasons=("always",)
+                severity=P3,
+                policy=DEFAULT_POLICIES[P3],
+                reasons=("always",),
+                impact=impact,
             )
 
     assert isinstance(Always(), Classifier)
     assert not isinstance(object(), Classifier)
 
 
-# -- bad input ----------------------------------------------------------------------------
+# -- bad input ---------------------------------------------------------------------
 
 
 def test_a_predicate_that_raises_is_reported_with_the_rules_name():
@@ -267,7 +270,7 @@ def test_a_predicate_that_raises_is_reported_with_the_rules_name():
 
 
 def test_a_predicate_that_returns_a_non_bool_is_reported():
-    sloppy = Rule("sloppy", lambda i: i.facts.get("region"), P1, "sloppy")
+    sloppy = Rule("sloppy", lambda i: i.facts.get("region"), P1, "sloppy")  # type: ignore[arg-type, return-value]
 
     with pytest.raises(RuleError, match=r"rule 'sloppy' returned 'eu', expected True"):
         RuleClassifier([sloppy]).classify(Impact(facts={"region": "eu"}))
@@ -308,12 +311,12 @@ def test_bad_impacts_name_the_field(kwargs, match):
 @pytest.mark.parametrize(
     ("args", "kwargs", "match"),
     [
-        (("", lambda i: True, P1, "r"), {}, "'name' must be a non-empty string"),
+        (("", lambda _: True, P1, "r"), {}, "'name' must be a non-empty string"),
         (("x", "not code", P1, "r"), {}, "'predicate' must be a callable"),
-        (("x", lambda i: True, "P1", "r"), {}, "'severity' must be a Severity"),
-        (("x", lambda i: True, P1, " "), {}, "'reason' must be a non-empty string"),
-        (("x", lambda i: True, P1, "r"), {"reads": ("facts",)}, "'reads' must be"),
-        (("x", lambda i: True, P1, "r"), {"reads": "scope"}, "'reads' must be"),
+        (("x", lambda _: True, "P1", "r"), {}, "'severity' must be a Severity"),
+        (("x", lambda _: True, P1, " "), {}, "'reason' must be a non-empty string"),
+        (("x", lambda _: True, P1, "r"), {"reads": ("facts",)}, "'reads' must be"),
+        (("x", lambda _: True, P1, "r"), {"reads": "scope"}, "'reads' must be"),
     ],
 )
 def test_bad_rules_name_the_field(args, kwargs, match):
@@ -372,7 +375,7 @@ def test_merge_fills_unknowns_and_keeps_known_facts():
         mine.merge(None)  # type: ignore[arg-type]
 
 
-# -- the wire -----------------------------------------------------------------------------
+# -- the wire ----------------------------------------------------------------------
 
 
 def test_rules_serialise_by_name():
@@ -388,20 +391,20 @@ def test_an_unregistered_rule_name_is_a_clear_error():
 
 
 def test_register_rule_makes_a_custom_rule_loadable_once():
-    rule = Rule("test-registered", lambda i: False, P3, "never")
+    rule = Rule("test-registered", lambda _: False, P3, "never")
 
     assert rule is register_rule(rule)
     assert rule is register_rule(rule)
     assert rule is known_rules()["test-registered"]
     assert rule is serialization.loads(serialization.dumps(rule), Rule)
-    other = Rule("test-registered", lambda i: True, P1, "another")
+    other = Rule("test-registered", lambda _: True, P1, "another")
     with pytest.raises(ValidationError, match="not already taken"):
         register_rule(other)
     assert rule is known_rules()["test-registered"]
 
 
 def make_rule():
-    return Rule("test-reimported", lambda i: False, P3, "never")
+    return Rule("test-reimported", lambda _: False, P3, "never")
 
 
 def test_a_rule_defined_again_by_the_same_code_replaces_the_old_one():

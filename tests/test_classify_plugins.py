@@ -35,7 +35,7 @@ TUTORIAL = ROOT / "docs" / "extending.md"
 def tutorial_files() -> dict[str, str]:
     text = TUTORIAL.read_text(encoding="utf-8")
     blocks = re.findall(
-        r"```\{code-block\} \w+\n:caption: (\S+)\n\n(.*?)```", text, re.S
+        r"```\{code-block\} \w+\n:caption: (\S+)\n\n(.*?)```", text, re.DOTALL
     )
     return dict(blocks)
 
@@ -45,7 +45,7 @@ def entry_points_txt(pyproject: str) -> str:
     tables = re.findall(
         r'^\[project\.entry-points\."([^"]+)"\]\n((?:[^\[\n][^\n]*\n?)*)',
         pyproject,
-        re.M,
+        re.MULTILINE,
     )
     out = []
     for group, body in tables:
@@ -135,7 +135,7 @@ def test_the_tutorial_plugin_builds_and_installs_with_pip(tmp_path, clean_import
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(body, encoding="utf-8")
     site = tmp_path / "site-packages"
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
         [
             sys.executable,
             "-m",
@@ -236,7 +236,7 @@ def test_an_entry_point_that_gives_no_classifier_is_refused(tmp_path, clean_impo
 
 def tutorial_doctests() -> list[tuple[str, str]]:
     text = TUTORIAL.read_text(encoding="utf-8")
-    return re.findall(r"```\{doctest\} ([\w-]+)\n(.*?)```", text, re.S)
+    return re.findall(r"```\{doctest\} ([\w-]+)\n(.*?)```", text, re.DOTALL)
 
 
 @pytest.mark.parametrize(

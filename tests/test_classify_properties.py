@@ -1,5 +1,7 @@
 """Invariants of the rule classifier, over random impacts."""
 
+from typing import Any
+
 import attrs
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,7 +22,7 @@ from incidentkit.classify import (
 CLASSIFIER = RuleClassifier()
 
 # From harmless to worst, written out here rather than read from the code.
-WORSE = {
+WORSE: dict[str, list[Any]] = {
     "scope": [Scope.NONE, Scope.SINGLE_USER, Scope.LARGE_SEGMENT, Scope.ALL_USERS],
     "outage": [Outage.NONE, Outage.DEGRADED, Outage.PARTIAL, Outage.FULL],
     "security_breach": [False, True],
@@ -32,9 +34,12 @@ WORSE = {
 }
 FIELDS = sorted(WORSE)
 shares = st.none() | st.floats(min_value=0, max_value=1)
+facts_of: dict[str, Any] = {
+    name: st.none() | st.sampled_from(values) for name, values in WORSE.items()
+}
 impacts = st.builds(
     Impact,
-    **{name: st.none() | st.sampled_from(values) for name, values in WORSE.items()},
+    **facts_of,
     affected_users=shares,
     affected_requests=shares,
     facts=st.dictionaries(

@@ -23,6 +23,7 @@ from incidentkit.signals import (
     Urgency,
     WindowValue,
 )
+from incidentkit.timeline import SeverityChanged
 
 
 UTC = dt.timezone.utc
@@ -214,9 +215,9 @@ def test_reclassify_recommends_a_ready_to_apply_escalation():
     assert "escalate P2 to P1: a security breach is active" == change.reason
     applied = change.apply(inc, by="ana")
     assert Severity.P1 is applied.severity
-    assert "escalate P2 to P1: a security breach is active" == (
-        applied.timeline.events[-1].reason
-    )
+    (recorded,) = applied.timeline.of_kind(SeverityChanged)
+    assert "escalate P2 to P1: a security breach is active" == recorded.reason
+    assert "ana" == recorded.by
 
 
 def test_reclassify_from_decisions_and_a_de_escalation_names_what_would_keep_it():
@@ -248,7 +249,7 @@ def test_a_change_applies_only_to_the_level_it_was_computed_from():
     assert change is not None
     moved = inc.change_severity(Severity.P3, at=T0 + MIN)
 
-    with pytest.raises(ValidationError, match="'incident.severity' must be P2"):
+    with pytest.raises(ValidationError, match=r"'incident\.severity' must be P2"):
         change.apply(moved)
     with pytest.raises(ValidationError, match="'incident' must be an Incident"):
         reclassify("INC-1", Impact(), at=T0)  # type: ignore[arg-type]

@@ -53,7 +53,7 @@ def firing_decision(resource="db-connections", value=0.97):
     )
 
 
-# -- the process's own examples ------------------------------------------------------
+# -- the process's own examples ----------------------------------------------------
 
 
 def test_scenario_a_release_shortly_before_the_impact_is_rolled_back_first():
@@ -139,7 +139,7 @@ def test_a_deployment_long_before_the_impact_ranks_below_the_evidence_that_fits(
     assert "3d before the impact began, long before" in ranked[1].reasons[0]
 
 
-# -- rollback details ---------------------------------------------------------------------
+# -- rollback details --------------------------------------------------------------
 
 
 def test_a_canary_in_progress_is_paused_and_reverted():
@@ -196,7 +196,7 @@ def test_the_suspect_window_is_a_parameter():
     assert 0.9 - 0.4 * 90 / 180 == pytest.approx(wide.confidence)
 
 
-# -- runbooks -----------------------------------------------------------------------------
+# -- runbooks ----------------------------------------------------------------------
 
 
 def test_the_most_specific_runbook_that_fits_is_attached():
@@ -238,7 +238,7 @@ def test_a_recommendation_without_a_runbook_says_it_is_improvised():
     ) == best.steps
 
 
-# -- what gives no recommendation -------------------------------------------------
+# -- what gives no recommendation --------------------------------------------------
 
 
 def test_nothing_pointing_anywhere_gives_no_recommendation():
@@ -277,7 +277,7 @@ def test_the_worst_reading_of_a_resource_is_the_one_recommended():
     assert "saturation is firing (paging) on cpu at 99%" in only.reasons[0]
 
 
-# -- bad input ------------------------------------------------------------------------
+# -- bad input ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -305,7 +305,10 @@ def test_the_worst_reading_of_a_resource_is_the_one_recommended():
             lambda: Saturation(resource="cpu", utilisation=float("nan")),
             "'utilisation' must be a finite, non-negative number",
         ),
-        (lambda: Saturation(resource="cpu", paging="yes"), "'paging' must be True"),
+        (
+            lambda: Saturation(resource="cpu", paging="yes"),  # type: ignore[arg-type]
+            "'paging' must be True",
+        ),
         (
             lambda: Runbook(title="r", trigger=Remedy.SCALE_UP, steps=[]),
             "'steps' must be at least one step",
@@ -329,7 +332,10 @@ def test_the_worst_reading_of_a_resource_is_the_one_recommended():
             ),
             "'firing' must be a decision with a measured resource",
         ),
-        (lambda: recommend({}), "'context' must be a MitigationContext"),
+        (
+            lambda: recommend({}),  # type: ignore[arg-type]
+            "'context' must be a MitigationContext",
+        ),
         (
             lambda: recommend(MitigationContext(), suspect_within=dt.timedelta(0)),
             "'suspect_within' must be a positive timedelta",
@@ -355,7 +361,7 @@ def test_bad_input_names_the_field(build, match):
         build()
 
 
-# -- the wire -------------------------------------------------------------------------
+# -- the wire ----------------------------------------------------------------------
 
 
 def test_a_context_and_its_recommendations_round_trip():
