@@ -443,3 +443,26 @@ def test_a_fact_of_the_wrong_kind_on_the_wire_is_a_clear_error():
         serialization.from_dict(
             {"schema_version": 1, "facts": {"region": ["eu"]}}, Impact
         )
+
+
+def test_known_lists_the_known_facts_only():
+    impact = Impact(scope=Scope.ALL_USERS, affected_users=1, facts={"region": "eu"})
+
+    assert {
+        "scope": Scope.ALL_USERS,
+        "affected_users": 1.0,
+        "facts": {"region": "eu"},
+    } == impact.known()
+    assert {} == Impact().known()
+    assert isinstance(impact.affected_users, float)
+
+
+def test_contradictions_of_an_impact_without_shares():
+    assert () == Impact(scope=Scope.NONE).contradictions()
+    found = Impact(scope=Scope.NONE, outage=Outage.FULL, affected_users=0.5)
+    assert 2 == len(found.contradictions())
+
+
+def test_a_rule_on_the_wire_is_a_name():
+    with pytest.raises(ValidationError, match=r"expected a rule name \(got 5\)"):
+        serialization.from_dict(5, Rule)

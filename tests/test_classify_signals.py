@@ -255,3 +255,33 @@ def test_a_change_applies_only_to_the_level_it_was_computed_from():
         reclassify("INC-1", Impact(), at=T0)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="'at' must be"):
         reclassify(inc, Impact(), at=dt.datetime(2024, 6, 1))
+
+
+def test_decisions_without_measurements_are_cited_as_not_read():
+    bare_errors = Decision("errors", SignalState.FIRING, SignalState.OK, T0)
+    bare_traffic = Decision("traffic", SignalState.FIRING, SignalState.OK, T0)
+    slow_ticket = Decision(
+        "latency", SignalState.FIRING, SignalState.OK, T0, Urgency.TICKET
+    )
+
+    impact, reasons, _ = impact_from_signals([bare_errors, bare_traffic, slow_ticket])
+
+    assert (
+        "errors firing without a measured error ratio: not read",
+        "traffic firing without a measured rate: not read",
+        (
+            "latency firing (ticket): no measured value (no threshold recorded): "
+            "slow, for users of unknown scope"
+        ),
+    ) == reasons
+    assert Outage.DEGRADED is impact.outage
+    assert impact.scope is None
+
+
+def test_one_decision_alone_is_read_too():
+    impact, reasons, _ = impact_from_signals(
+        errors(SignalState.FIRING, Urgency.PAGE, 0.99)
+    )
+
+    assert Outage.FULL is impact.outage
+    assert 1 == len(reasons)

@@ -394,3 +394,15 @@ def test_a_context_and_its_recommendations_round_trip():
     for r in ranked:
         assert r == serialization.loads(serialization.dumps(r), Recommendation)
     assert 3 == len(ranked)
+
+
+def test_explain_reads_as_a_paragraph():
+    best = recommend(MitigationContext(firing=[Saturation(resource="cpu")]))[0]
+
+    assert (
+        "scale up cpu (confidence 0.65), because saturation is firing (ticketing) on "
+        "cpu: adding capacity buys time to find the cause; no capacity action is "
+        "listed for cpu; no runbook covers this step: it is improvised (the "
+        "postmortem should ask for a runbook). Steps: 1. add capacity for cpu; "
+        "2. watch the golden signals return to normal before standing down."
+    ) == best.explain()
