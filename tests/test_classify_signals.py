@@ -197,6 +197,10 @@ def test_latency_and_saturation_decisions():
 def test_bad_decisions_are_refused():
     with pytest.raises(ValidationError, match=r"'decisions\[0\]' must be a signals"):
         classify_signals([{"signal": "errors"}])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="'decisions' must be an iterable"):
+        classify_signals(None)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="'decisions' must be an iterable"):
+        classify_signals("errors")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="'impact' must be an Impact or None"):
         classify_signals([], impact="P1")  # type: ignore[arg-type]
 
@@ -253,6 +257,8 @@ def test_a_change_applies_only_to_the_level_it_was_computed_from():
         change.apply(moved)
     with pytest.raises(ValidationError, match="'incident' must be an Incident"):
         reclassify("INC-1", Impact(), at=T0)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="'evidence' must be an Impact or"):
+        reclassify(inc, "P1", at=T0)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="'at' must be"):
         reclassify(inc, Impact(), at=dt.datetime(2024, 6, 1))
 

@@ -121,6 +121,10 @@ def reclassify(
     if not isinstance(incident, Incident):
         raise ValidationError.for_field("incident", "an Incident", incident)
     at = ensure_utc(at, field="at")
+    if isinstance(evidence, (str, bytes)):
+        raise ValidationError.for_field(
+            "evidence", "an Impact or signals.Decision values", evidence
+        )
     if isinstance(evidence, Impact):
         chosen = RuleClassifier() if classifier is None else classifier
         result = chosen.classify(evidence)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Final
 
 import attrs
@@ -192,6 +192,12 @@ def impact_from_signals(
     """
     if isinstance(decisions, Decision):
         decisions = (decisions,)
+    elif isinstance(decisions, (str, bytes, Mapping)) or not isinstance(
+        decisions, Iterable
+    ):
+        raise ValidationError.for_field(
+            "decisions", "an iterable of signals.Decision values", decisions
+        )
     found = _Evidence()
     for index, d in enumerate(decisions):
         if not isinstance(d, Decision):
