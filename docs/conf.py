@@ -232,7 +232,7 @@ def _named_defaults(
 ) -> tuple[str, str | None] | None:
     # A default such as DEFAULT_POLICIES would otherwise be shown as its whole
     # repr, which is unreadable (and not even parseable as a signature).
-    if what != "function" or signature is None:
+    if what not in {"function", "class"} or signature is None:
         return None
     constants = _constant_names()
     try:

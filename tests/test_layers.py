@@ -30,6 +30,8 @@ LAYERS = {
     "_records_wire": CORE,
     "signals": CAPABILITIES,
     "metrics": CAPABILITIES,
+    "classify": CAPABILITIES,
+    "mitigation": CAPABILITIES,
     "serialization": WIRE,
     "_fastpath": CORE,
     "_shape": FOUNDATION,

@@ -44,6 +44,7 @@ from incidentkit.spans import (
 
 PUBLIC_MODULES = [
     "incidentkit",
+    "incidentkit.classify",
     "incidentkit.datasets",
     "incidentkit.errors",
     "incidentkit.findings",
@@ -51,6 +52,7 @@ PUBLIC_MODULES = [
     "incidentkit.interop",
     "incidentkit.interop.statuspage",
     "incidentkit.metrics",
+    "incidentkit.mitigation",
     "incidentkit.render",
     "incidentkit.roles",
     "incidentkit.serialization",
@@ -215,11 +217,56 @@ def _core():
     ]
 
 
+def _respond():
+    from incidentkit import classify, mitigation
+
+    impact = classify.Impact(
+        scope=classify.Scope.LARGE_SEGMENT,
+        outage=classify.Outage.PARTIAL,
+        affected_users=0.3,
+        facts={"region": "eu", "tier": 2, "vip": True, "share": 0.5},
+    )
+    c = classify.RuleClassifier().classify(impact)
+    inc = Incident.declare(
+        "Checkout errors", severity=Severity.P1, at=T0, declared_by="ana"
+    )
+    change = classify.reclassify(inc, impact, at=T0 + MIN)
+    deploy = mitigation.Deployment(
+        at=T0 - 5 * MIN,
+        service="checkout",
+        version="2",
+        previous_version="1",
+        strategy=mitigation.Strategy.CANARY,
+        canary_percent=10,
+    )
+    ctx = mitigation.MitigationContext(
+        impact_started_at=T0,
+        deployments=[deploy],
+        firing=[mitigation.Saturation(resource="cpu", utilisation=0.9, paging=True)],
+        concentrations=[
+            mitigation.Concentration(
+                kind=mitigation.ConcentrationKind.FEATURE,
+                name="search",
+                share=0.8,
+                flag="new-search",
+            )
+        ],
+        capacity=[mitigation.CapacityAction(resource="cpu", action="add replicas")],
+        runbooks=[
+            mitigation.Runbook(
+                title="canary", trigger=mitigation.Remedy.ROLL_BACK, steps=["pause"]
+            )
+        ],
+    )
+    return [classify.RuleClassifier(), c, change, ctx, mitigation.recommend(ctx)]
+
+
 def examples():
     found: dict[type, object] = {}
     _collect(_core(), found)
     _collect(_metrics(_incident()), found)
     _collect(_signals(), found)
+    _collect(_respond(), found)
     return found
 
 

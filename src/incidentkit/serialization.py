@@ -94,7 +94,11 @@ __all__ = [
 SCHEMA_VERSION: Final[int] = 1
 """The version of the wire format written (and the only one read) by this release."""
 
-PACKAGES: Final[tuple[str, ...]] = ("incidentkit._wire", "incidentkit.metrics._wire")
+PACKAGES: Final[tuple[str, ...]] = (
+    "incidentkit._wire",
+    "incidentkit.classify._wire",
+    "incidentkit.metrics._wire",
+)
 """
 The modules whose ``configure(converter)`` registers their package's hooks.
 
@@ -342,6 +346,10 @@ def _optional_structurer(converter: cattrs.Converter, cls: Any) -> Callable[...,
     return structure
 
 
+def _is_pair_like(cls: Any) -> bool:
+    return typing.get_origin(cls) is tuple and ... not in typing.get_args(cls)
+
+
 def _is_frozenset(cls: Any) -> bool:
     return typing.get_origin(cls) is frozenset or cls is frozenset
 
@@ -386,6 +394,11 @@ def make_converter() -> cattrs.Converter:
     c.register_unstructure_hook(dt.date, dt.date.isoformat)
     c.register_structure_hook(enum.Enum, _structure_enum)
     c.register_unstructure_hook_func(_is_frozenset, sorted)
+    # Fixed-length tuples (``tuple[float, float]``, an interval) are JSON arrays
+    # too: cattrs would keep them tuples, so a document would not equal its copy.
+    c.register_unstructure_hook_func(
+        _is_pair_like, lambda value: [c.unstructure(v) for v in value]
+    )
     c.register_unstructure_hook(FrozenMap, dict)
     c.register_structure_hook_factory(
         attrs.has, functools.partial(_attrs_structurer, c)
