@@ -29,6 +29,7 @@ LAYERS = {
     "_wire": CORE,
     "signals": CAPABILITIES,
     "metrics": CAPABILITIES,
+    "comms": CAPABILITIES,
     "serialization": WIRE,
     "_fastpath": CORE,
     "_shape": FOUNDATION,

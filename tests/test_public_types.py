@@ -21,6 +21,7 @@ from incidentkit import (
     when_to_page,
 )
 from incidentkit.incident import EFFECTS, STATUS_MILESTONES
+from incidentkit.timeline import StatusUpdatePosted
 from incidentkit.signals import (
     WORKBOOK_BUDGET_RULES,
     GoldenSignals,
@@ -35,6 +36,7 @@ from incidentkit.signals import (
 
 PUBLIC_MODULES = [
     "incidentkit",
+    "incidentkit.comms",
     "incidentkit.datasets",
     "incidentkit.errors",
     "incidentkit.findings",
@@ -181,8 +183,45 @@ def _core():
     ]
 
 
+def _comms():
+    from incidentkit import Status
+    from incidentkit.comms import (
+        PAGERDUTY_PUBLIC_CADENCE,
+        CadencePlanner,
+        CadencePolicy,
+        StatusUpdate,
+        audit,
+    )
+
+    inc = Incident.declare("API down", severity=Severity.P1, at=T0, declared_by="ana")
+    inc = inc.post(
+        StatusUpdate(
+            audience=Audience.INTERNAL,
+            at=T0 + 4 * MIN,
+            status=Status.INVESTIGATING,
+            known="Errors on every request.",
+            doing="Investigating.",
+            impact="No orders.",
+            owners=["ana (commander)"],
+            stand_by=True,
+            next_update_at=T0 + 20 * MIN,
+        )
+    )
+    inc = inc.post_update(Audience.PUBLIC, "Looking into it", at=T0 + 30 * MIN)
+    planner = CadencePlanner(policy=CadencePolicy(public=PAGERDUTY_PUBLIC_CADENCE))
+    return [
+        inc.timeline.of_kind(StatusUpdatePosted)[0],
+        StatusUpdate.from_event(inc.timeline.of_kind(StatusUpdatePosted)[0]),
+        planner,
+        CadencePlanner(),
+        planner.schedule(inc, until=T0 + 3 * 60 * MIN),
+        audit(inc, T0 + 60 * MIN),
+    ]
+
+
 def examples():
     found: dict[type, object] = {}
+    _collect(_comms(), found)
     _collect(_core(), found)
     _collect(_signals(), found)
     return found
