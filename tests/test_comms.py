@@ -388,3 +388,20 @@ class TestPlanner:
             assert (
                 CadencePolicy.from_response_policy(policy) == DEFAULT_CADENCES[severity]
             )
+
+
+def test_an_update_overdue_at_a_downgrade_to_p3_stays_due():
+    inc = declare().downgrade(Severity.P3, at=at(7))
+    due = CadencePlanner().next_due(inc, at(8))
+    assert [
+        ("internal", "14:05", "first", "missed"),
+        ("public", "14:05", "first", "missed"),
+    ] == summary(due.values())
+    inc = inc.post(update(PUBLIC, minute=9, next_in=30))
+    public = [
+        p for p in CadencePlanner().due_points(inc, at(10)) if p.audience is PUBLIC
+    ]
+    assert [
+        ("public", "14:05", "first", "late"),
+        ("public", "14:39", "promise", "pending"),
+    ] == summary(public)

@@ -296,7 +296,9 @@ class _Walk:
         self.severity = severity
         self.cadence = cadence = self.cadence_of[severity]
         if cadence is None:
-            self.rhythm = None
+            # An update already overdue stays due; the rest of the rhythm stops.
+            if self.rhythm is not None and self.rhythm.at >= at:
+                self.rhythm = None
             return
         self.last_cadence = cadence
         self.required = True
@@ -418,8 +420,8 @@ class CadencePlanner:
       is a late update);
     * a severity change re-plans from that moment: the next update is due
       within the new level's ``first_within``, unless one was due sooner; a
-      level without a cadence for the audience stops its rhythm (a promise
-      still stands);
+      level without a cadence for the audience stops its rhythm (a promise,
+      and an update already overdue, still stand);
     * at resolution the rhythm stops: a point due before it and not met is
       missed; a final update is due ``final_within`` after it for every
       audience that got updates or had a cadence.  An update posted at the
