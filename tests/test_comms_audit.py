@@ -144,8 +144,10 @@ class TestFindings:
         report = audit(inc, at(20))
         silent = [f for f in report.findings if f.code == "silent-channel"]
         assert [
-            "The policy requires public status updates for this incident, and none "
-            "was posted."
+            (
+                "The policy requires public status updates for this incident, "
+                "and none was posted."
+            )
         ] == [f.message for f in silent]
         assert "20240601-140000-checkout" == silent[0].subject
 

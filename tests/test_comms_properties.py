@@ -2,6 +2,7 @@
 dropping one update makes exactly its own due point late or missed."""
 
 import datetime as dt
+import itertools
 
 import hypothesis.strategies as st
 from hypothesis import given
@@ -88,7 +89,7 @@ def test_the_schedule_is_monotonic_and_never_before_declaration(situation):
     plan = planner.schedule(inc, until=horizon)
     for audience in Audience:
         times = [p.due_at for p in plan if p.audience is audience]
-        assert all(a < b for a, b in zip(times, times[1:]))
+        assert all(a < b for a, b in itertools.pairwise(times))
         assert all(T0 < t <= horizon for t in times)
     assert all(p.outcome is Outcome.PLANNED and p.posted_at is None for p in plan)
     assert [p.due_at for p in plan] == sorted(p.due_at for p in plan)

@@ -25,8 +25,16 @@ UTC = dt.timezone.utc
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
+def utc(  # noqa: PLR0917 - the fields of a datetime
+    year: int,
+    month: int,
+    day: int,
+    hour: int = 0,
+    minute: int = 0,
+    second: int = 0,
+    micro: int = 0,
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
 
 
 def public(at, next_at, **kw):
@@ -232,14 +240,14 @@ def test_markdown_escapes_what_the_update_says():
 
 def test_rendering_refuses_what_is_not_a_structured_update():
     free = StatusUpdatePosted(at=utc(2024, 6, 1), audience=Audience.PUBLIC, text="Hi")
-    with pytest.raises(ValidationError, match="'event.status'"):
+    with pytest.raises(ValidationError, match=r"'event.status'"):
         render_text(free)
     with pytest.raises(ValidationError, match="'update' must be a StatusUpdate"):
         render_markdown("We are investigating")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="'zone'"):
         render_text(internal(), zone="Mars/Olympus")
     with pytest.raises(ValidationError, match="'at' must be an aware"):
-        local_time(dt.datetime(2024, 6, 1))  # noqa: DTZ001
+        local_time(dt.datetime(2024, 6, 1))
 
 
 class TestCheckPublic:
@@ -354,7 +362,7 @@ class TestStatuspage:
 
     def test_internal_updates_are_not_exported(self):
         with pytest.raises(
-            ValidationError, match="'update.audience' must be Audience.PUBLIC"
+            ValidationError, match=r"'update.audience' must be Audience.PUBLIC"
         ):
             to_statuspage(internal(), incident_id="x")
 

@@ -21,7 +21,6 @@ from incidentkit import (
     when_to_page,
 )
 from incidentkit.incident import EFFECTS, STATUS_MILESTONES
-from incidentkit.timeline import StatusUpdatePosted
 from incidentkit.signals import (
     WORKBOOK_BUDGET_RULES,
     GoldenSignals,
@@ -32,6 +31,7 @@ from incidentkit.signals import (
     RollingCounts,
     Silence,
 )
+from incidentkit.timeline import StatusUpdatePosted
 
 
 PUBLIC_MODULES = [

@@ -22,6 +22,7 @@ from ._planner import (
     Outcome,
     Story,
     read_story,
+    walk,
 )
 from ._update import FINAL_STATUSES
 
@@ -253,7 +254,7 @@ def audit(
     if not isinstance(planner, CadencePlanner):
         raise ValidationError.for_field("planner", "a CadencePlanner", planner)
     now = ensure_utc(now, field="now")
-    runs = planner.runs(incident, now)
+    runs = walk(planner, incident, now)
     story = read_story(incident, now)
     subject = incident.id
     findings: list[Finding] = []

@@ -447,7 +447,9 @@ class CadencePlanner:
     """
 
     policies: Mapping[Severity, CadencePolicy] = attrs.field(
-        default=DEFAULT_CADENCES, converter=_freeze_policies, validator=_check_policies
+        factory=lambda: DEFAULT_CADENCES,
+        converter=_freeze_policies,
+        validator=_check_policies,
     )
     policy: CadencePolicy | None = attrs.field(
         default=None, validator=optional(instance_of(CadencePolicy, "a CadencePolicy"))
@@ -468,17 +470,17 @@ class CadencePlanner:
         policy = self.policy if self.policy is not None else self.policies[severity]
         return policy.cadence(audience)
 
-    def _cadences(self, audience: Audience) -> dict[Severity, Cadence | None]:
-        return {s: self.cadence(s, audience) for s in Severity}
+    def cadences(self, audience: Audience) -> dict[Severity, Cadence | None]:
+        """
+        Return the cadence of *audience* at every level.
 
-    def runs(self, incident: Incident, now: dt.datetime) -> dict[Audience, Run]:
-        """The audit walk of every audience (used by `audit`)."""
-        now = ensure_utc(now, field="now")
-        story = read_story(incident, now)
-        return {
-            a: _Walk(a, story, self._cadences(a)).run(now=now, until=None)
-            for a in Audience
-        }
+        Args:
+            audience: Internal or public.
+
+        Returns:
+            Each `Severity` with its cadence, or ``None`` where none applies.
+        """
+        return {s: self.cadence(s, audience) for s in Severity}
 
     def due_points(self, incident: Incident, now: dt.datetime) -> tuple[DuePoint, ...]:
         """
@@ -491,7 +493,7 @@ class CadencePlanner:
         Returns:
             The points, ordered by due time (internal first on ties).
         """
-        points = [p for run in self.runs(incident, now).values() for p in run.points]
+        points = [p for run in walk(self, incident, now).values() for p in run.points]
         return tuple(sorted(points, key=_point_order))
 
     def next_due(
@@ -511,7 +513,7 @@ class CadencePlanner:
             The due point of each audience, internal first.
         """
         found: dict[Audience, DuePoint] = {}
-        for audience, run in self.runs(incident, now).items():
+        for audience, run in walk(self, incident, now).items():
             # Only the walk's last point can be unsettled by an update.
             if run.points and run.points[-1].posted_at is None:
                 found[audience] = run.points[-1]
@@ -550,11 +552,23 @@ class CadencePlanner:
         points = [
             p
             for a in Audience
-            for p in _Walk(a, story, self._cadences(a))
+            for p in _Walk(a, story, self.cadences(a))
             .run(now=None, until=horizon)
             .points
         ]
         return tuple(sorted(points, key=_point_order))
+
+
+def walk(
+    planner: CadencePlanner, incident: Incident, now: dt.datetime
+) -> dict[Audience, Run]:
+    """The audit walk of every audience (`audit` and the planner use it)."""
+    now = ensure_utc(now, field="now")
+    story = read_story(incident, now)
+    return {
+        a: _Walk(a, story, planner.cadences(a)).run(now=now, until=None)
+        for a in Audience
+    }
 
 
 _AUDIENCE_ORDER: Final = {a: i for i, a in enumerate(Audience)}
