@@ -402,3 +402,57 @@ def test_an_update_overdue_at_a_downgrade_to_p3_stays_due():
         ("public", "14:05", "first", "late"),
         ("public", "14:39", "promise", "pending"),
     ] == summary(public)
+
+
+def test_due_points_say_how_late_and_describe_themselves():
+    inc = declare().post(update(PUBLIC, minute=9, next_in=20))
+    points = CadencePlanner().due_points(inc, at(10))
+    internal, public, pending = points
+    assert (None, 4 * MIN, None) == (internal.late_by, public.late_by, pending.late_by)
+    assert "public update due 2024-06-01 14:05 UTC (first): late" == public.describe()
+    assert "internal update due 2024-06-01 14:05 UTC (first): missed" == (
+        internal.describe()
+    )
+    on_time = CadencePlanner().due_points(declare().post(update(minute=2)), at(3))
+    assert [None, None, None] == [p.late_by for p in on_time]
+
+
+def test_an_incident_without_a_declared_event_is_read_from_its_fields():
+    from incidentkit.timeline import SeverityChanged, Timeline
+
+    escalated = SeverityChanged(at=at(30), old=Severity.P3, new=Severity.P1)
+    built = Incident(
+        id="INC-1",
+        title="t",
+        severity=Severity.P1,
+        declared_at=T0,
+        detected_at=T0,
+        timeline=Timeline([escalated]),
+    )
+    # P3 until the escalation at 14:30: the first updates are due at 14:35.
+    assert [at(35), at(35)] == [
+        p.due_at for p in CadencePlanner().next_due(built, at(31)).values()
+    ]
+    plain = Incident(
+        id="INC-2", title="t", severity=Severity.P2, declared_at=T0, detected_at=T0
+    )
+    assert [at(15), at(15)] == [
+        p.due_at for p in CadencePlanner().next_due(plain, at(1)).values()
+    ]
+
+
+def test_a_steady_cadence_may_name_its_final_window():
+    c = Cadence.every(20 * MIN, first_within=5 * MIN, final_within=MIN * 45)
+    assert (5 * MIN, 45 * MIN) == (c.first_within, c.final_within)
+
+
+def test_the_declared_event_stands_in_for_a_missing_declared_at():
+    from incidentkit.timeline import Declared, Timeline
+
+    declared = Declared(at=T0, title="t", severity=Severity.P2)
+    built = Incident(
+        id="INC-3", title="t", severity=Severity.P2, timeline=Timeline([declared])
+    )
+    assert [at(15), at(15)] == [
+        p.due_at for p in CadencePlanner().next_due(built, at(1)).values()
+    ]

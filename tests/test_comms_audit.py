@@ -213,3 +213,18 @@ class TestFindings:
             audit(declare(), at(1), planner="strict")  # type: ignore[arg-type]
         with pytest.raises(ValidationError, match="'now'"):
             audit(declare(), "now")  # type: ignore[arg-type]
+
+
+def test_the_report_lists_missed_and_late_points():
+    inc = declare().post(update(PUBLIC, 9, 20))
+    report = audit(inc, at(10))
+    assert [("internal", "14:05")] == [
+        (p.audience.value, f"{p.due_at:%H:%M}") for p in report.missed
+    ]
+    assert [("public", "14:05")] == [
+        (p.audience.value, f"{p.due_at:%H:%M}") for p in report.late
+    ]
+    assert (1, 1, 1, 0) == tuple(
+        report.count(o)
+        for o in (Outcome.MISSED, Outcome.LATE, Outcome.PENDING, Outcome.ON_TIME)
+    )

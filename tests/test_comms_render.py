@@ -381,3 +381,21 @@ class TestStatuspage:
         u = public(utc(2024, 6, 1, 14, 5), utc(2024, 6, 1, 14, 25))
         with pytest.raises(ValidationError, match=match):
             to_statuspage(u, **kw)
+
+
+def test_an_internal_update_without_details_says_only_the_three_elements():
+    t = utc(2024, 6, 1, 14, 0)
+    u = StatusUpdate(
+        audience=Audience.INTERNAL,
+        at=t,
+        status=Status.MONITORING,
+        known="Stable.",
+        doing="Watching.",
+        next_update_at=t + dt.timedelta(hours=1),
+    )
+    assert (
+        "Internal update: Fix in place, monitoring \u2014 14:00 UTC, 1 Jun 2024\n"
+        "What we know: Stable.\n"
+        "What we are doing: Watching.\n"
+        "Next update in 1 hour, at 15:00 UTC."
+    ) == render_text(u)
