@@ -456,3 +456,30 @@ def test_the_declared_event_stands_in_for_a_missing_declared_at():
     assert [at(15), at(15)] == [
         p.due_at for p in CadencePlanner().next_due(built, at(1)).values()
     ]
+
+
+def test_nothing_is_due_after_the_last_instant_a_datetime_holds():
+    end = dt.datetime(9999, 12, 31, 23, 58, tzinfo=UTC)
+    inc = Incident.declare("x", severity=Severity.P1, at=end, declared_by="ana")
+    assert {} == CadencePlanner().next_due(inc, end)
+    inc = Incident.declare(
+        "x", severity=Severity.P3, at=end - 10 * MIN, declared_by="ana"
+    ).escalate(Severity.P1, at=end)
+    assert () == CadencePlanner().schedule(inc.resolve(at=end))
+    early = end - 6 * MIN
+    inc = Incident.declare("x", severity=Severity.P1, at=early, declared_by="ana")
+    inc = inc.post(
+        StatusUpdate(
+            audience=PUBLIC,
+            at=early + MIN,
+            status=Status.INVESTIGATING,
+            known="k",
+            doing="d",
+            next_update_at=end,
+        )
+    )
+    due = CadencePlanner().next_due(inc, early + 2 * MIN)
+    assert [
+        ("internal", "23:57", "first", "pending"),
+        ("public", "23:58", "promise", "pending"),
+    ] == summary(due.values())

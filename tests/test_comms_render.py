@@ -311,8 +311,9 @@ class TestCheckPublic:
         assert ["text", "text"] == [f.subject for f in check_public(event)]
 
     def test_bad_arguments_are_refused(self):
-        with pytest.raises(ValidationError, match="'names' must be a collection"):
-            check_public("text", names="raj")
+        for names in ["raj", 42, ["raj", ""], [None]]:
+            with pytest.raises(ValidationError, match="'names' must be a collection"):
+                check_public("text", names=names)  # type: ignore[arg-type]
         with pytest.raises(ValidationError, match="'update' must be"):
             check_public(42)  # type: ignore[arg-type]
 
@@ -399,3 +400,11 @@ def test_an_internal_update_without_details_says_only_the_three_elements():
         "What we are doing: Watching.\n"
         "Next update in 1 hour, at 15:00 UTC."
     ) == render_text(u)
+
+
+def test_times_past_year_9999_in_the_zone_are_refused():
+    late = dt.datetime(9999, 12, 31, 20, 0, tzinfo=UTC)
+    with pytest.raises(ValidationError, match="'at' must be a time within years"):
+        local_time(late, "Asia/Tokyo")
+    with pytest.raises(ValidationError, match="'next_at' must be a time within"):
+        next_update_phrase(late - dt.timedelta(hours=20), late, "Asia/Tokyo")

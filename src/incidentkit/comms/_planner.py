@@ -153,6 +153,16 @@ class _Due(NamedTuple):
     severity: Severity
 
 
+def _due(
+    at: dt.datetime, delta: dt.timedelta, reason: DueReason, severity: Severity
+) -> _Due | None:
+    # Nothing can be due after the last instant a datetime holds (year 9999).
+    try:
+        return _Due(at + delta, reason, severity)
+    except OverflowError:
+        return None
+
+
 class Story(NamedTuple):
     """What the planner reads of an incident, up to a moment."""
 
@@ -233,8 +243,9 @@ class _Walk:
         self.rhythm: _Due | None = (
             None
             if self.cadence is None
-            else _Due(
-                story.declared_at + self.cadence.first_within,
+            else _due(
+                story.declared_at,
+                self.cadence.first_within,
                 DueReason.FIRST,
                 story.severity,
             )
@@ -284,7 +295,7 @@ class _Walk:
         self.rhythm = (
             None
             if cadence is None
-            else _Due(at + cadence.interval_at(age), DueReason.RHYTHM, self.severity)
+            else _due(at, cadence.interval_at(age), DueReason.RHYTHM, self.severity)
         )
         self.promise = (
             None
@@ -302,9 +313,9 @@ class _Walk:
             return
         self.last_cadence = cadence
         self.required = True
-        window = at + cadence.first_within
-        if self.rhythm is None or window < self.rhythm.at:
-            self.rhythm = _Due(window, DueReason.SEVERITY_CHANGE, severity)
+        window = _due(at, cadence.first_within, DueReason.SEVERITY_CHANGE, severity)
+        if self.rhythm is None or (window is not None and window.at < self.rhythm.at):
+            self.rhythm = window
 
     def resolved(self, at: dt.datetime) -> None:
         due = self.pending()
@@ -315,7 +326,7 @@ class _Walk:
         if self.got_update or self.required:
             last = self.last_cadence
             within = FINAL_UPDATE_WITHIN if last is None else last.final_within
-            self.final = _Due(at + within, DueReason.FINAL, self.severity)
+            self.final = _due(at, within, DueReason.FINAL, self.severity)
 
     def recorded(self, update: StatusUpdatePosted) -> None:
         at = update.at

@@ -127,9 +127,12 @@ def check_public(
         >>> [f.code for f in check_public(text)]
         ['public-ip-address', 'public-hostname', 'public-ticket-id']
     """
-    if isinstance(names, str):
-        raise ValidationError.for_field("names", "a collection of names", names)
-    wanted = tuple(n for n in names if isinstance(n, str) and n.strip())
+    expected = "a collection of non-empty names"
+    if isinstance(names, (str, bytes)) or not isinstance(names, Iterable):
+        raise ValidationError.for_field("names", expected, names)
+    wanted = tuple(names)
+    if not all(isinstance(n, str) and n.strip() for n in wanted):
+        raise ValidationError.for_field("names", expected, wanted)
     if isinstance(update, str):
         texts = [("text", update)]
     elif isinstance(update, (StatusUpdate, StatusUpdatePosted)):

@@ -48,6 +48,15 @@ def _zone(zone: str | dt.tzinfo) -> dt.tzinfo:
     return resolve_zone(zone, field="zone")
 
 
+def _local(at: dt.datetime, zone: dt.tzinfo, field: str) -> dt.datetime:
+    try:
+        return at.astimezone(zone)
+    except OverflowError:  # local time in year 0 or 10000
+        raise ValidationError.for_field(
+            field, f"a time within years 1 to 9999 in {zone}", at
+        ) from None
+
+
 def local_time(at: dt.datetime, zone: str | dt.tzinfo = "UTC") -> str:
     """
     Return *at* as a wall-clock time in *zone*, with its abbreviation and offset.
@@ -71,7 +80,7 @@ def local_time(at: dt.datetime, zone: str | dt.tzinfo = "UTC") -> str:
     """
     if not isinstance(at, dt.datetime) or at.utcoffset() is None:
         raise ValidationError.for_field("at", "an aware datetime", at)
-    local = at.astimezone(_zone(zone))
+    local = _local(at, _zone(zone), "at")
     return f"{_clock(local)}, {local.day} {local:%b %Y}"
 
 
@@ -139,7 +148,7 @@ def next_update_phrase(
             "next_at", f"a time after {at.isoformat()}", next_at
         )
     tz = _zone(zone)
-    here, there = at.astimezone(tz), next_at.astimezone(tz)
+    here, there = _local(at, tz, "at"), _local(next_at, tz, "next_at")
     day = "" if here.date() == there.date() else f" on {there.day} {there:%b %Y}"
     return f"Next update in {_duration(next_at - at)}, at {_clock(there)}{day}."
 
