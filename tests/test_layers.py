@@ -32,6 +32,7 @@ LAYERS = {
     "metrics": CAPABILITIES,
     "classify": CAPABILITIES,
     "mitigation": CAPABILITIES,
+    "comms": CAPABILITIES,
     "serialization": WIRE,
     "_fastpath": CORE,
     "_shape": FOUNDATION,

@@ -669,3 +669,26 @@ def test_downtime_cost_of_something_else() -> None:
     with pytest.raises(ValidationError) as info:
         metrics.downtime_cost("x", hourly_cost=1)  # type: ignore[arg-type]
     assert info.value.field == "incident"
+
+
+@pytest.mark.parametrize(
+    ("ci", "problem"),
+    [
+        ([1], "$.ci: expected an array of 2 items (got [1])"),
+        ([1, 2, 3], "$.ci: expected an array of 2 items (got [1, 2, 3])"),
+        ("x", "$.ci: expected an array of 2 items (got 'x')"),
+        ([1, "a"], "$.ci[1]: expected a number (got 'a')"),
+    ],
+)
+def test_an_interval_on_the_wire_is_an_array_of_two(ci: object, problem: str) -> None:
+    from incidentkit import serialization
+
+    c = metrics.compare_periods(
+        [restored(5, ident="a"), restored(9, ident="b")],
+        [restored(6, ident="c"), restored(7, ident="d")],
+    )
+    document = serialization.to_dict(c)
+    assert isinstance(document["ci"], list) and len(document["ci"]) == 2
+    with pytest.raises(ValidationError) as info:
+        serialization.from_dict({**document, "ci": ci}, metrics.Comparison)
+    assert problem in str(info.value)

@@ -40,11 +40,13 @@ from incidentkit.spans import (
     Span,
     Unmeasured,
 )
+from incidentkit.timeline import StatusUpdatePosted
 
 
 PUBLIC_MODULES = [
     "incidentkit",
     "incidentkit.classify",
+    "incidentkit.comms",
     "incidentkit.datasets",
     "incidentkit.errors",
     "incidentkit.findings",
@@ -261,8 +263,45 @@ def _respond():
     return [classify.RuleClassifier(), c, change, ctx, mitigation.recommend(ctx)]
 
 
+def _comms():
+    from incidentkit import Status
+    from incidentkit.comms import (
+        PAGERDUTY_PUBLIC_CADENCE,
+        CadencePlanner,
+        CadencePolicy,
+        StatusUpdate,
+        audit,
+    )
+
+    inc = Incident.declare("API down", severity=Severity.P1, at=T0, declared_by="ana")
+    inc = inc.post(
+        StatusUpdate(
+            audience=Audience.INTERNAL,
+            at=T0 + 4 * MIN,
+            status=Status.INVESTIGATING,
+            known="Errors on every request.",
+            doing="Investigating.",
+            impact="No orders.",
+            owners=["ana (commander)"],
+            stand_by=True,
+            next_update_at=T0 + 20 * MIN,
+        )
+    )
+    inc = inc.post_update(Audience.PUBLIC, "Looking into it", at=T0 + 30 * MIN)
+    planner = CadencePlanner(policy=CadencePolicy(public=PAGERDUTY_PUBLIC_CADENCE))
+    return [
+        inc.timeline.of_kind(StatusUpdatePosted)[0],
+        StatusUpdate.from_event(inc.timeline.of_kind(StatusUpdatePosted)[0]),
+        planner,
+        CadencePlanner(),
+        planner.schedule(inc, until=T0 + 3 * 60 * MIN),
+        audit(inc, T0 + 60 * MIN),
+    ]
+
+
 def examples():
     found: dict[type, object] = {}
+    _collect(_comms(), found)
     _collect(_core(), found)
     _collect(_metrics(_incident()), found)
     _collect(_signals(), found)

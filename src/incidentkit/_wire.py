@@ -22,7 +22,13 @@ from ._shape import ShapeError, shape
 from .errors import ValidationError
 from .incident import Incident
 from .roles import Role, RoleAssignment
-from .timeline import EVENT_TYPES, Event, Timeline, TimelineEvent
+from .timeline import (
+    EVENT_TYPES,
+    Event,
+    StatusUpdatePosted,
+    Timeline,
+    TimelineEvent,
+)
 
 
 __all__ = ["configure"]
@@ -60,12 +66,37 @@ def _kind_of(value: object) -> type[Event]:
     return cls
 
 
+# Keys an event gained after documents were first written, with the value a
+# document without them means.  Everything else stays required.
+_ADDED_LATER: Final[Mapping[type[Event], Mapping[str, object]]] = {
+    StatusUpdatePosted: {
+        "status": None,
+        "known": None,
+        "doing": None,
+        "impact": None,
+        "owners": [],
+        "stand_by": None,
+    },
+}
+
+
 def _event_structurer(
     converter: cattrs.Converter, cls: type[Event]
 ) -> Callable[[object, type], Event]:
     """One event class alone: its document carries its own ``kind``."""
     slow = make_dict_structure_fn(cls, converter)
-    return _fastpath.build(converter, cls, slow, tag=("kind", cls.kind))
+    hook = _fastpath.build(converter, cls, slow, tag=("kind", cls.kind))
+    added = _ADDED_LATER.get(cls)
+    if added is None:
+        return hook
+
+    def structure(value: object, kind: type) -> Event:
+        if isinstance(value, dict) and not value.keys() >= added.keys():
+            value = {**added, **value}
+        event: Event = hook(value, kind)
+        return event
+
+    return structure
 
 
 def _event_unstructurer(

@@ -77,6 +77,7 @@ from .timeline import (
     SeverityChanged,
     StatusChanged,
     StatusUpdatePosted,
+    SupportsEvent,
     Timeline,
     TimelineEvent,
 )
@@ -631,6 +632,41 @@ class Incident:
                 f"a time after the update ({event.at.isoformat()})",
                 next_update_at,
             )
+        return self._appended(event)
+
+    def post(self, update: StatusUpdatePosted | SupportsEvent) -> Incident:
+        """
+        Record a structured status update, such as an `incidentkit.comms.StatusUpdate`.
+
+        Args:
+            update: A `StatusUpdatePosted` event, or a value whose
+                ``to_event()`` returns one; posted not before the declaration.
+
+        Returns:
+            The new incident.
+
+        Raises:
+            ValidationError: If *update* is neither, or is dated too early.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from incidentkit import Audience, Incident, Severity
+            >>> from incidentkit.timeline import StatusUpdatePosted
+            >>> t0 = datetime(2024, 6, 1, 14, 0, tzinfo=timezone.utc)
+            >>> inc = Incident.declare("API down", severity=Severity.P1,
+            ...                        at=t0, declared_by="ana")
+            >>> inc = inc.post(StatusUpdatePosted(
+            ...     at=t0, audience=Audience.PUBLIC, text="Investigating."))
+            >>> len(inc.timeline.of_kind(StatusUpdatePosted))
+            1
+        """
+        to_event = getattr(update, "to_event", None)
+        event = update if to_event is None else to_event()
+        if not isinstance(event, StatusUpdatePosted):
+            raise ValidationError.for_field(
+                "update", "a StatusUpdate or a StatusUpdatePosted event", update
+            )
+        self._check_declared_before(event.at)
         return self._appended(event)
 
     def note(self, text: str, *, at: dt.datetime, by: str | None = None) -> Incident:

@@ -269,6 +269,33 @@ def _array_structurer(converter: cattrs.Converter, cls: Any) -> Callable[..., An
     return structure
 
 
+def _fixed_tuple_structurer(
+    converter: cattrs.Converter, cls: Any
+) -> Callable[..., Any]:
+    item_types = typing.get_args(cls)
+
+    def structure(value: object, _: object) -> Any:
+        if type(value) is not list or len(value) != len(item_types):
+            raise shape(f"an array of {len(item_types)} items", value)
+        hooks = [converter.get_structure_hook(t) for t in item_types]
+        try:
+            return tuple(
+                h(item, t) for h, item, t in zip(hooks, value, item_types, strict=True)
+            )
+        except Exception:  # noqa: BLE001 - go again, item by item, for the paths
+            _raise_item_errors(
+                cls,
+                (
+                    (i, h, item, t)
+                    for i, (h, item, t) in enumerate(
+                        zip(hooks, value, item_types, strict=True)
+                    )
+                ),
+            )
+
+    return structure
+
+
 def _raise_item_errors(
     cls: Any, items: Iterable[tuple[int | str, Callable[..., Any], Any, Any]]
 ) -> typing.NoReturn:
@@ -405,6 +432,9 @@ def make_converter() -> cattrs.Converter:
     )
     c.register_structure_hook_factory(
         _is_array_type, functools.partial(_array_structurer, c)
+    )
+    c.register_structure_hook_factory(
+        _is_pair_like, functools.partial(_fixed_tuple_structurer, c)
     )
     c.register_structure_hook_factory(
         _is_object_type, functools.partial(_object_structurer, c)

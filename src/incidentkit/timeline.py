@@ -24,13 +24,23 @@ import enum
 import itertools
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import ClassVar, Final, TypeVar, Union, overload
+from typing import ClassVar, Final, Protocol, TypeVar, Union, overload
 
 import attrs
 
 from ._lifecycle import Status
 from ._time import check_aware, ensure_utc, to_utc, to_utc_optional
-from ._validators import Validator, instance_of, optional_text, text
+from ._validators import (
+    Validator,
+    as_tuple,
+    check_bool,
+    instance_of,
+    optional,
+    optional_text,
+    text,
+    tuple_of,
+    writable,
+)
 from .errors import ValidationError
 from .roles import Role
 from .severity import Severity
@@ -50,6 +60,7 @@ __all__ = [
     "SeverityChanged",
     "StatusChanged",
     "StatusUpdatePosted",
+    "SupportsEvent",
     "Timeline",
     "TimelineEvent",
 ]
@@ -67,6 +78,15 @@ class Audience(enum.Enum):
 _SEVERITY: Final[Validator] = instance_of(Severity, "a Severity")
 _STATUS: Final[Validator] = instance_of(Status, "a Status")
 _ROLE: Final[Validator] = instance_of(Role, "a Role")
+
+
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    # Typed for callers; anything but an iterable is left to the validator.
+    return as_tuple(value)  # type: ignore[return-value]
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and writable(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -236,10 +256,21 @@ class StatusUpdatePosted(Event):
     """
     A status update went out to an audience.
 
+    The structured fields (from *status* on) are what `incidentkit.comms`
+    records; an update posted as free text leaves them empty, and documents
+    written before they existed still load (they read as empty).
+
     Attributes:
         audience: Who it was for.
         text: What it said.
         next_update_at: When it promised the next update, if it did.
+        status: The lifecycle status the update announced, if it said.
+        known: What we know.
+        doing: What we are doing about it.
+        impact: The business impact (internal updates).
+        owners: Who owns the response, as "name (role)" texts (internal).
+        stand_by: For engineering teams: ``True`` to stand by, ``False`` to
+            stand down, ``None`` when the update did not say (internal).
     """
 
     kind: ClassVar[str] = "status_update_posted"
@@ -249,10 +280,32 @@ class StatusUpdatePosted(Event):
     next_update_at: dt.datetime | None = attrs.field(
         default=None, converter=to_utc_optional, validator=check_aware
     )
+    status: Status | None = attrs.field(default=None, validator=optional(_STATUS))
+    known: str | None = attrs.field(default=None, validator=optional_text)
+    doing: str | None = attrs.field(default=None, validator=optional_text)
+    impact: str | None = attrs.field(default=None, validator=optional_text)
+    owners: tuple[str, ...] = attrs.field(
+        default=(),
+        converter=_texts,
+        validator=tuple_of(_is_text, "a sequence of non-empty strings"),
+    )
+    stand_by: bool | None = attrs.field(default=None, validator=optional(check_bool))
 
     def describe(self) -> str:
         """Return a one-line human description of the event."""
         return f"{self.audience.value} update: {self.text}"
+
+
+class SupportsEvent(Protocol):
+    """
+    A value that becomes a status-update event, such as ``comms.StatusUpdate``.
+
+    `incidentkit.incident.Incident.post` takes one.
+    """
+
+    def to_event(self) -> StatusUpdatePosted:
+        """Return the event that records this value on a timeline."""
+        ...
 
 
 @attrs.frozen(kw_only=True)
