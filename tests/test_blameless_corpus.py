@@ -1,0 +1,99 @@
+"""
+The blameless-language check against a labelled corpus written for this test.
+
+Half the sentences blame a person (names, pronouns, passive voice, negations),
+half are neutral, including the neutral uses the rules must leave alone.  The
+test prints precision and recall and requires both to be at least 0.9.
+"""
+
+from incidentkit.postmortem import check_blameless
+
+
+BLAMING = [
+    "Marta forgot to renew the TLS certificate.",
+    "Tom neglected to run the migration in staging first.",
+    "He ignored the warning in the deploy output.",
+    "She didn't bother to check the dashboard before paging.",
+    "The on-call engineer did not follow the runbook.",
+    "Someone fat-fingered the load balancer weight.",
+    "Priya should have known the cache would be cold.",
+    "The outage was caused by human error.",
+    "Root cause was operator error during the failover.",
+    "It was Dmitri's fault that the queue filled up.",
+    "This was entirely his mistake.",
+    "The config was broken by the new intern.",
+    "We blame Carlos for skipping the review.",
+    "The junior developer was careless with the flag rollout.",
+    "Their sloppy change took down checkout.",
+    "A lazy review let the bug through.",
+    "Kenji failed to test the rollback path.",
+    "They never checked whether the backup had finished.",
+    "The incident happened because of a simple human error.",
+    "Ana messed up the DNS record.",
+    "The reviewer should have caught the missing index.",
+    "You didn't read the alert before silencing it.",
+    "The deployment was botched by Luis.",
+    "The release manager is to blame for the bad release.",
+    "Jonas overlooked the failing canary.",
+    "The database migration was mishandled by someone on the platform team.",
+    "This was a rookie mistake by the new hire.",
+    "Elena's typo in the manifest broke production.",
+    "The engineer didn't double-check the target cluster.",
+    "Blame the DBA, who dropped the wrong table.",
+    "The oncall person was negligent in acknowledging the page.",
+    "Her bad config brought the API down for an hour.",
+]
+
+NEUTRAL = [
+    "The database ran out of connections at 14:02.",
+    "A new query opened connections without closing them.",
+    "Code review did not catch the missing connection cleanup.",
+    "There is no automated check for connection leaks.",
+    "Connection-pool monitoring was never prioritised.",
+    "The deploy pipeline's fault detection did not trigger a rollback.",
+    "Human error is a symptom of a system that makes errors easy.",
+    "The alert did not fire because the threshold was above the ceiling.",
+    "The job failed to start after the node was drained.",
+    "Kubernetes did not reschedule the pods onto healthy nodes.",
+    "Postgres failed to accept new connections once the pool was exhausted.",
+    "The outage was caused by a configuration change to the pool size.",
+    "Nobody was at fault; the runbook lacked a step for this failure mode.",
+    "We do not blame individuals for incidents.",
+    "Ana rolled back the release at 14:30 and errors dropped.",
+    "Lee paged the database team within five minutes.",
+    'In the chat log Sam wrote "I forgot to restart the worker", which shows the step was manual.',
+    "> raj: he forgot the flag, classic",
+    "The rollback was triggered by Ana after the canary failed.",
+    "The change was reviewed and approved by two engineers.",
+    "Fault tolerance in the queue consumer kept orders from being lost.",
+    "The incident was not human error: the deploy tool accepted an invalid target.",
+    "Our process allowed a schema change to ship without a migration test.",
+    "The cache was cold because the warm-up script is not part of the deploy.",
+    "Detection took 23 minutes because traffic alerts only watched spikes.",
+    "Customers reported the checkout errors before any alert fired.",
+    "The runbook did not describe how to drain a single region.",
+    "We should have had an alert on pool saturation.",
+    "Error handling in the client retried without backoff and amplified the load.",
+    "The on-call engineer followed the runbook and restored service in 41 minutes.",
+    "Marta and Tom coordinated the failover from the incident channel.",
+    "The timeout was raised by the platform team in March after a load test.",
+]
+
+
+def test_blameless_check_precision_and_recall_on_the_corpus():
+    assert 30 <= len(BLAMING) == len(NEUTRAL)
+    flagged_blaming = [s for s in BLAMING if check_blameless(s)]
+    flagged_neutral = [s for s in NEUTRAL if check_blameless(s)]
+    true_positives = len(flagged_blaming)
+    false_positives = len(flagged_neutral)
+    precision = true_positives / (true_positives + false_positives)
+    recall = true_positives / len(BLAMING)
+    missed = sorted(set(BLAMING) - set(flagged_blaming))
+    print(
+        f"\nblameless corpus: {len(BLAMING) + len(NEUTRAL)} sentences, "
+        f"precision {precision:.3f}, recall {recall:.3f}"
+    )
+    print("missed:", missed)
+    print("wrongly flagged:", flagged_neutral)
+    assert precision >= 0.9
+    assert recall >= 0.9
