@@ -94,7 +94,7 @@ def _check_pattern(_instance: object, _attribute: object, value: str) -> None:
 
 @attrs.frozen
 class BlameRule:
-    """
+    r"""
     One kind of wording that blames a person, as data.
 
     Attributes:
@@ -107,7 +107,7 @@ class BlameRule:
 
     Example:
         >>> from incidentkit.postmortem import BlameRule, check_blameless
-        >>> rule = BlameRule("rogue", r"(?i:\\brogue\\b)", "Calls a person rogue.")
+        >>> rule = BlameRule("rogue", r"(?i:\brogue\b)", "Calls a person rogue.")
         >>> [f.code for f in check_blameless("A rogue engineer.", rules=[rule])]
         ['rogue']
     """

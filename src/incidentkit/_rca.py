@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import typing
 from collections.abc import Iterable, Iterator
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -30,8 +30,8 @@ __all__ = [
     "STANDARD_CATEGORIES",
     "Category",
     "Factor",
-    "FiveWhys",
     "Fishbone",
+    "FiveWhys",
     "Why",
 ]
 
@@ -65,7 +65,7 @@ def _is_text(value: object) -> bool:
 _EVIDENCE: Final = tuple_of(_is_text, "a sequence of non-empty strings")
 
 
-def _check_id(_instance: object, _attribute: object, value: object) -> None:
+def _check_id(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or _ID.fullmatch(value) is None:
         raise ValidationError.for_field(
             "id",
@@ -140,7 +140,7 @@ class FiveWhys:
     factor_id: str | None = attrs.field(default=None)
 
     @factor_id.validator
-    def _check_factor_id(self, attribute: object, value: object) -> None:
+    def _check_factor_id(self, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None:
             _check_id(self, attribute, value)
 
@@ -177,8 +177,8 @@ class FiveWhys:
         return attrs.evolve(self, action=require_text(action, "action"))
 
 
-def _check_likely(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    check_bool(instance, attribute, value)
+def _factor_tuple(value: object) -> tuple[Factor, ...]:
+    return typing.cast("tuple[Factor, ...]", as_tuple(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -202,13 +202,13 @@ class Factor:
 
     id: str = attrs.field(validator=_check_id)
     text: str = attrs.field(validator=text)
-    likely: bool = attrs.field(default=False, validator=_check_likely)
+    likely: bool = attrs.field(default=False, validator=check_bool)
     evidence: tuple[str, ...] = attrs.field(
         default=(), converter=_texts, validator=_EVIDENCE
     )
     sub_factors: tuple[Factor, ...] = attrs.field(
         default=(),
-        converter=lambda v: typing.cast("tuple[Factor, ...]", as_tuple(v)),
+        converter=_factor_tuple,
         validator=tuple_of(lambda v: isinstance(v, Factor), "a sequence of Factor"),
     )
 
@@ -237,7 +237,7 @@ class Category:
     name: str = attrs.field(validator=text)
     factors: tuple[Factor, ...] = attrs.field(
         default=(),
-        converter=lambda v: typing.cast("tuple[Factor, ...]", as_tuple(v)),
+        converter=_factor_tuple,
         validator=tuple_of(lambda v: isinstance(v, Factor), "a sequence of Factor"),
     )
 
@@ -287,9 +287,7 @@ class Fishbone:
     categories: tuple[Category, ...] = attrs.field(
         factory=_default_categories,
         converter=_categories,
-        validator=tuple_of(
-            lambda v: isinstance(v, Category), "a sequence of Category"
-        ),
+        validator=tuple_of(lambda v: isinstance(v, Category), "a sequence of Category"),
     )
 
     def __attrs_post_init__(self) -> None:
@@ -354,9 +352,7 @@ class Fishbone:
         name = require_text(name, "category")
         if any(c.name == name for c in self.categories):
             return self
-        return attrs.evolve(
-            self, categories=(*self.categories, Category(name=name))
-        )
+        return attrs.evolve(self, categories=(*self.categories, Category(name=name)))
 
     def add(
         self,
@@ -410,7 +406,7 @@ class Fishbone:
         categories[index] = bone
         return attrs.evolve(diagram, categories=categories)
 
-    def mark_likely(self, factor_id: str, likely: bool = True) -> Fishbone:  # noqa: FBT001, FBT002
+    def mark_likely(self, factor_id: str, likely: bool = True) -> Fishbone:
         """
         Mark the factor *factor_id* likely (or not).
 
@@ -453,11 +449,11 @@ def _slug(name: str) -> str:
     return _SLUG.sub("-", name.lower()).strip("-")[:40] or "category"
 
 
-def _add_under(
+def _add_under(  # noqa: PLR0917 - a private recursion
     factor: Factor,
     under: str,
     text: str,
-    likely: bool,  # noqa: FBT001
+    likely: bool,
     evidence: Iterable[str],
     id: str | None,  # noqa: A002
 ) -> Factor:
@@ -468,14 +464,15 @@ def _add_under(
     return attrs.evolve(
         factor,
         sub_factors=tuple(
-            _add_under(f, under, text, likely, evidence, id)
-            for f in factor.sub_factors
+            _add_under(f, under, text, likely, evidence, id) for f in factor.sub_factors
         ),
     )
 
 
-def _marked(factor: Factor, factor_id: str, likely: bool) -> Factor:  # noqa: FBT001
+def _marked(factor: Factor, factor_id: str, likely: bool) -> Factor:
     subs = tuple(_marked(f, factor_id, likely) for f in factor.sub_factors)
     return attrs.evolve(
-        factor, likely=likely if factor.id == factor_id else factor.likely, sub_factors=subs
+        factor,
+        likely=likely if factor.id == factor_id else factor.likely,
+        sub_factors=subs,
     )

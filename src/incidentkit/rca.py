@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from ._blame import find_blame
-from ._rca import STANDARD_CATEGORIES, Category, Factor, FiveWhys, Fishbone, Why
+from ._rca import STANDARD_CATEGORIES, Category, Factor, Fishbone, FiveWhys, Why
 from .errors import ValidationError
 from .findings import Finding, Level, sort_findings
 
@@ -39,8 +39,8 @@ __all__ = [
     "STANDARD_CATEGORIES",
     "Category",
     "Factor",
-    "FiveWhys",
     "Fishbone",
+    "FiveWhys",
     "Why",
     "check_fishbone",
     "check_five_whys",
@@ -62,7 +62,28 @@ _VAGUE_ACTION: Final[re.Pattern[str]] = re.compile(
 )
 _WORD: Final[re.Pattern[str]] = re.compile(r"[a-z0-9']+")
 _STOPWORDS: Final = frozenset(
-    "a an the was were is are be been of to in on at for and or because why did".split()
+    [
+        "a",
+        "an",
+        "the",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "or",
+        "because",
+        "why",
+        "did",
+    ]
 )
 _REPEAT: Final[float] = 0.8
 

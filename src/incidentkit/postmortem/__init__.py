@@ -21,7 +21,8 @@ Example:
     >>> t0 = datetime(2024, 6, 1, 14, 0, tzinfo=timezone.utc)
     >>> inc = Incident.declare("Site down", severity="P1", at=t0, declared_by="ana",
     ...                        started_at=t0 - timedelta(minutes=9))
-    >>> inc = inc.mitigate(at=t0 + timedelta(minutes=30)).resolve(at=t0 + timedelta(hours=2))
+    >>> inc = inc.mitigate(at=t0 + timedelta(minutes=30))
+    >>> inc = inc.resolve(at=t0 + timedelta(hours=2))
     >>> pm = Postmortem.draft_from(inc).with_action(
     ...     ActionItem("Alert on pool usage", owner="lee", due=date(2024, 7, 1),
     ...                category=ActionCategory.MONITORING))
@@ -33,7 +34,8 @@ Example:
 
 from __future__ import annotations
 
-from .._blame import BLAME_RULES, BlameRule, check_blameless
+from incidentkit._blame import BLAME_RULES, BlameRule, check_blameless
+
 from ._action import ActionCategory, ActionItem, ActionStatus
 from ._checks import (
     DEPLOY_WINDOW,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 import attrs
 
-from .._time import ensure_utc
-from .._validators import instance_of, optional_text, text
-from ..errors import ValidationError
+from incidentkit._time import ensure_utc
+from incidentkit._validators import instance_of, optional_text, text
+from incidentkit.errors import ValidationError
 
 
 __all__ = ["ActionCategory", "ActionItem", "ActionStatus"]
@@ -45,7 +46,7 @@ class ActionStatus(enum.Enum):
         return self in {ActionStatus.OPEN, ActionStatus.IN_PROGRESS}
 
 
-def _check_due(_instance: object, _attribute: object, value: object) -> None:
+def _check_due(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (
         not isinstance(value, dt.date) or isinstance(value, dt.datetime)
     ):
@@ -99,6 +100,4 @@ class ActionItem:
             now: The instant to judge at (aware).
         """
         now = ensure_utc(now, field="now")
-        return (
-            self.due is not None and self.status.is_pending and now.date() > self.due
-        )
+        return self.due is not None and self.status.is_pending and now.date() > self.due

@@ -7,20 +7,21 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Final
 
-from .._blame import BLAME_RULES, BlameRule, check_blameless
-from .._time import ensure_utc, format_duration
-from ..errors import ValidationError
-from ..findings import Finding, Level, sort_findings
-from ..incident import Incident
-from ..severity import DEFAULT_POLICIES, ResponsePolicy, Severity
-from ..spans import TIME_TO_DETECT, Milestoned
-from ..timeline import (
+from incidentkit._blame import BLAME_RULES, BlameRule, check_blameless
+from incidentkit._time import ensure_utc, format_duration
+from incidentkit.errors import ValidationError
+from incidentkit.findings import Finding, Level, sort_findings
+from incidentkit.incident import Incident
+from incidentkit.severity import DEFAULT_POLICIES, ResponsePolicy, Severity
+from incidentkit.spans import TIME_TO_DETECT, Milestoned
+from incidentkit.timeline import (
     MitigationApplied,
     Note,
     SeverityChanged,
     Timeline,
     TimelineEvent,
 )
+
 from ._action import ActionCategory
 
 
@@ -60,7 +61,9 @@ _CUSTOMER: Final[re.Pattern[str]] = re.compile(
     r"|support\s+tickets?)\b"
 )
 _CUSTOMER_LABELS: Final = ("detected_by", "reported_by", "detection", "source")
-_CUSTOMER_VALUES: Final = frozenset({"customer", "customers", "user", "users", "support"})
+_CUSTOMER_VALUES: Final = frozenset(
+    {"customer", "customers", "user", "users", "support"}
+)
 _RUNBOOK: Final[re.Pattern[str]] = re.compile(r"(?i)\b(?:runbook|playbook)\b|https?://")
 _ARTICLE: Final = {
     ActionCategory.MONITORING: "a monitoring",
@@ -284,11 +287,11 @@ def _suggestions(
     improvised = [m for m in mitigations if not _RUNBOOK.search(m.action)]
     if improvised:
         first = improvised[0]
-        yield (
-            ActionCategory.RUNBOOK,
+        evidence = (
             f"the mitigation {first.action!r} at {first.at.isoformat()} names no "
-            "runbook, so the fix was improvised",
+            "runbook, so the fix was improvised"
         )
+        yield ActionCategory.RUNBOOK, evidence
 
 
 def _monitoring(
@@ -297,7 +300,9 @@ def _monitoring(
     for name in _CUSTOMER_LABELS:
         value = record.labels.get(name)
         if value is not None and value.strip().lower() in _CUSTOMER_VALUES:
-            return f"it was first reported by a {value.strip().lower()} ({name}={value!r})"
+            return (
+                f"it was first reported by a {value.strip().lower()} ({name}={value!r})"
+            )
     for event in timeline:
         said = _text(event)
         if said is not None and _CUSTOMER.search(said):
@@ -341,7 +346,7 @@ def _architecture(record: Milestoned, timeline: Timeline) -> str | None:
     return None
 
 
-def _pm_texts(postmortem: Postmortem) -> Iterator[tuple[str, str]]:
+def _pm_texts(postmortem: Postmortem) -> Iterator[tuple[str, str]]:  # noqa: C901
     if postmortem.summary:
         yield "summary", postmortem.summary
     if postmortem.impact:
@@ -450,9 +455,7 @@ def check(
         found.extend(check_blameless(said, rules=rules, people=people, subject=where))
     covered = {item.category for item in postmortem.actions}
     found.extend(
-        f
-        for f in suggest_actions(postmortem)
-        if _category_of(f.code) not in covered
+        f for f in suggest_actions(postmortem) if _category_of(f.code) not in covered
     )
     return sort_findings(found)
 

@@ -6,28 +6,33 @@ import datetime as dt
 import enum
 import typing
 from collections.abc import Iterable, Mapping
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
-from .._rca import FiveWhys, Fishbone
-from .._time import check_aware, ensure_utc, to_utc_optional
-from .._validators import (
+from incidentkit._blame import BLAME_RULES, BlameRule
+from incidentkit._rca import Fishbone, FiveWhys
+from incidentkit._time import check_aware, ensure_utc, to_utc_optional
+from incidentkit._validators import (
     as_tuple,
     instance_of,
     optional_text,
     require_text,
-    text,
     tuple_of,
 )
-from .._blame import BLAME_RULES, BlameRule
-from ..errors import InvalidTransition, ValidationError
-from ..findings import Finding
-from ..incident import Incident
-from ..roles import RoleAssignment
-from ..severity import DEFAULT_POLICIES, ResponsePolicy, Severity
-from ..spans import TIME_TO_DETECT, TIME_TO_RESTORE, IncidentRecord, Measurement
-from ..timeline import Declared, SeverityChanged, Timeline
+from incidentkit.errors import InvalidTransition, ValidationError
+from incidentkit.findings import Finding
+from incidentkit.incident import Incident
+from incidentkit.roles import RoleAssignment
+from incidentkit.severity import DEFAULT_POLICIES, ResponsePolicy, Severity
+from incidentkit.spans import (
+    TIME_TO_DETECT,
+    TIME_TO_RESTORE,
+    IncidentRecord,
+    Measurement,
+)
+from incidentkit.timeline import Declared, SeverityChanged, Timeline
+
 from ._action import ActionItem, ActionStatus
 from ._checks import check, due_at
 
@@ -102,7 +107,9 @@ class PostmortemMove(enum.Enum):
     """Published → draft, to correct it."""
 
 
-TRANSITIONS: Final[Mapping[PostmortemStatus, Mapping[PostmortemMove, PostmortemStatus]]] = {
+TRANSITIONS: Final[
+    Mapping[PostmortemStatus, Mapping[PostmortemMove, PostmortemStatus]]
+] = {
     PostmortemStatus.DRAFT: {PostmortemMove.SUBMIT: PostmortemStatus.IN_REVIEW},
     PostmortemStatus.IN_REVIEW: {
         PostmortemMove.REQUEST_CHANGES: PostmortemStatus.DRAFT,
@@ -304,7 +311,7 @@ class Postmortem:
                 return value
         return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
-    # -- editing ------------------------------------------------------------------------
+    # -- editing ----------------------------------------------------------------
 
     def with_summary(self, summary: str) -> Postmortem:
         """Return a copy with *summary* as what happened."""
@@ -361,7 +368,7 @@ class Postmortem:
         return self._edited(actions=(*self.actions, *items))
 
     def update_action(
-        self, title: str, *, status: ActionStatus | None = None, **changes: object
+        self, title: str, *, status: ActionStatus | None = None, **changes: Any
     ) -> Postmortem:
         """
         Return a copy with the action item called *title* changed.
@@ -383,7 +390,7 @@ class Postmortem:
         if status is not None:
             changes["status"] = status
         actions = tuple(
-            attrs.evolve(item, **changes) if item.title == title else item  # type: ignore[misc]
+            attrs.evolve(item, **changes) if item.title == title else item
             for item in self.actions
         )
         if set(changes) == {"status"}:
@@ -397,7 +404,9 @@ class Postmortem:
         """The moves allowed from the current status."""
         return tuple(TRANSITIONS[self.status])
 
-    def apply(self, move: PostmortemMove | str, *, at: dt.datetime | None = None) -> Postmortem:
+    def apply(
+        self, move: PostmortemMove | str, *, at: dt.datetime | None = None
+    ) -> Postmortem:
         """
         Make *move* (or its name), as `TRANSITIONS` allows.
 
@@ -422,9 +431,7 @@ class Postmortem:
         published: dt.datetime | None = None
         if allowed[move] is PostmortemStatus.PUBLISHED:
             if at is None:
-                raise ValidationError.for_field(
-                    "at", "the time of publication", at
-                )
+                raise ValidationError.for_field("at", "the time of publication", at)
             published = ensure_utc(at, field="at")
         return attrs.evolve(self, status=allowed[move], published_at=published)
 
@@ -480,12 +487,12 @@ class Postmortem:
         """
         return check(self, now, policies=policies, rules=rules)
 
-    def _edited(self, **changes: object) -> Postmortem:
+    def _edited(self, **changes: Any) -> Postmortem:
         if self.status is PostmortemStatus.PUBLISHED:
             raise InvalidTransition(
                 self.status.value, "edit", [PostmortemMove.AMEND.value], _SUBJECT
             )
-        return attrs.evolve(self, **changes)  # type: ignore[misc]
+        return attrs.evolve(self, **changes)
 
 
 def _move(value: object) -> PostmortemMove:
@@ -498,4 +505,3 @@ def _move(value: object) -> PostmortemMove:
             pass
     names = ", ".join(m.value for m in PostmortemMove)
     raise ValidationError.for_field("move", f"one of {names}", value)
-

@@ -1,5 +1,7 @@
 """
-Pictures and documents of incidentkit values, drawn at the edge (the core draws nothing).
+Pictures and documents of incidentkit values, drawn at the edge.
+
+The core draws nothing.  This package holds:
 
 * `markdown`: a postmortem, a Five Whys, a Fishbone or a timeline as Markdown;
 * `fishbone_text`, `fishbone_mermaid`, `fishbone_svg` (and `fishbone_layout`,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from .._rca import Factor, FiveWhys, Fishbone
-from .._time import format_duration
-from ..errors import ValidationError
-from ..postmortem import ActionItem, Postmortem
-from ..roles import RoleAssignment
-from ..spans import Measurement
-from ..timeline import Timeline
+from incidentkit._rca import Factor, Fishbone, FiveWhys
+from incidentkit._time import format_duration
+from incidentkit.errors import ValidationError
+from incidentkit.postmortem import ActionItem, Postmortem
+from incidentkit.roles import RoleAssignment
+from incidentkit.spans import Measurement
+from incidentkit.timeline import Timeline
+
 from ._escape import markdown_cell, markdown_inline
 
 
@@ -21,7 +22,7 @@ _MISSING = "*Not written yet.*"
 
 
 def markdown(value: Postmortem | FiveWhys | Fishbone | Timeline) -> str:
-    """
+    r"""
     Render *value* as Markdown (CommonMark with GitHub tables).
 
     A `incidentkit.postmortem.Postmortem` becomes the whole document: the facts
@@ -51,9 +52,9 @@ def markdown(value: Postmortem | FiveWhys | Fishbone | Timeline) -> str:
         >>> print(markdown(chain))
         ## Five Whys: Site &lt;b&gt;down&lt;/b&gt;
         <BLANKLINE>
-        1. **Why?** Site &lt;b&gt;down&lt;/b&gt; **Because:** Pool \\| exhausted
+        1. **Why?** Site &lt;b&gt;down&lt;/b&gt; **Because:** Pool \| exhausted
         <BLANKLINE>
-        **Root cause:** Pool \\| exhausted
+        **Root cause:** Pool \| exhausted
         <BLANKLINE>
         **Action:** *Not concluded yet.*
         <BLANKLINE>
@@ -186,9 +187,12 @@ def _five_whys(
             and any(f.id == chain.factor_id for f in diagram.factors())
             else ""
         )
+        link = markdown_inline(chain.factor_id)
         lines.extend(
-            [f"Drilled from the fishbone factor {markdown_inline(chain.factor_id)}"
-             f"{linked}.", ""]
+            [
+                f"Drilled from the fishbone factor {link}{linked}.",
+                "",
+            ]
         )
     for number, step in enumerate(chain.steps, 1):
         evidence = (
@@ -202,14 +206,14 @@ def _five_whys(
         )
     if not chain.steps:
         lines.append("*No steps yet.*")
-    root = chain.root_cause
-    action = chain.action
+    root = markdown_inline(chain.root_cause or "") or "*Not found yet.*"
+    action = markdown_inline(chain.action or "") or "*Not concluded yet.*"
     lines.extend(
         [
             "",
-            f"**Root cause:** {markdown_inline(root) if root else '*Not found yet.*'}",
+            f"**Root cause:** {root}",
             "",
-            f"**Action:** {markdown_inline(action) if action else '*Not concluded yet.*'}",
+            f"**Action:** {action}",
             "",
         ]
     )
@@ -242,9 +246,13 @@ def _fishbone(diagram: Fishbone, heading: str) -> list[str]:
     return [*lines, ""]
 
 
+def _or_none(value: str | None) -> str:
+    return "**none**" if value is None else markdown_cell(value)
+
+
 def _actions(items: Iterable[ActionItem]) -> list[str]:
     rows = [
-        f"| {markdown_cell(i.title)} | {markdown_cell(i.owner) if i.owner else '**none**'} "
+        f"| {markdown_cell(i.title)} | {_or_none(i.owner)} "
         f"| {i.due.isoformat() if i.due else '**none**'} "
         f"| {i.category.value.replace('_', ' ')} | {i.status.value.replace('_', ' ')} "
         f"| {markdown_cell(i.link or '')} |"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .._lifecycle import TRANSITIONS, Status
-from .._rca import Factor, Fishbone
+from incidentkit._lifecycle import TRANSITIONS, Status
+from incidentkit._rca import Factor, Fishbone
+
 from ._escape import mermaid_label
 
 

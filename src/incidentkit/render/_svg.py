@@ -17,7 +17,8 @@ from typing import Final
 
 import attrs
 
-from .._rca import Factor, Fishbone
+from incidentkit._rca import Factor, Fishbone
+
 from ._escape import plain, xml
 
 
@@ -131,8 +132,8 @@ def _layout(diagram: Fishbone) -> _Layout:
     def extent(label: Box, factors: list[Box]) -> float:
         return sum(b.height + GAP for b in [label, *factors])
 
-    above = max((extent(l, f) for l, f, up in columns if up), default=0.0)
-    below = max((extent(l, f) for l, f, up in columns if not up), default=0.0)
+    above = max((extent(b, f) for b, f, up in columns if up), default=0.0)
+    below = max((extent(b, f) for b, f, up in columns if not up), default=0.0)
     count = (len(columns) + 1) // 2
     head_x = MARGIN + count * COLUMN_PITCH
     head = _box(diagram.problem, head_x, HEAD_WIDTH, "head")
@@ -186,16 +187,20 @@ _STYLE: Final = {
 }
 
 
+def _baseline(box: Box, line: int) -> float:
+    return box.y + PAD + (line + 1) * LINE_HEIGHT - 4
+
+
 def _draw_box(box: Box) -> list[str]:
-    out = [
-        f'<g class="{box.kind}"><title>{xml(box.title)}</title>',
+    rect = (
         f'<rect x="{_fmt(box.x)}" y="{_fmt(box.y)}" width="{_fmt(box.width)}" '
-        f'height="{_fmt(box.height)}" rx="4" {_STYLE[box.kind]}/>',
-    ]
+        f'height="{_fmt(box.height)}" rx="4" {_STYLE[box.kind]}/>'
+    )
+    out = [f'<g class="{box.kind}"><title>{xml(box.title)}</title>', rect]
     weight = ' font-weight="bold"' if box.kind in {"head", "category"} else ""
     out.extend(
-        f'<text x="{_fmt(box.x + PAD)}" '
-        f'y="{_fmt(box.y + PAD + (n + 1) * LINE_HEIGHT - 4)}"{weight}>{xml(line)}</text>'
+        f'<text x="{_fmt(box.x + PAD)}" y="{_fmt(_baseline(box, n))}"{weight}>'
+        f"{xml(line)}</text>"
         for n, line in enumerate(box.lines)
     )
     out.append("</g>")
@@ -235,11 +240,14 @@ def fishbone_svg(diagram: Fishbone) -> str:
     """
     layout = _layout(diagram)
     spine = layout.spine_y
+    width, height = _fmt(layout.width), _fmt(layout.height)
+    root = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="monospace" font-size="{FONT_SIZE}" role="img">'
+    )
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(layout.width)}" '
-        f'height="{_fmt(layout.height)}" viewBox="0 0 {_fmt(layout.width)} '
-        f'{_fmt(layout.height)}" font-family="monospace" font-size="{FONT_SIZE}" '
-        'role="img">',
+        root,
         f"<title>Fishbone: {xml(diagram.problem)}</title>",
         '<g stroke="#344054" stroke-width="1.5" fill="none">',
         _line(MARGIN / 2, spine, layout.head.x, spine, "spine"),
@@ -253,9 +261,7 @@ def fishbone_svg(diagram: Fishbone) -> str:
         for box in factors:
             middle = box.y + box.height / 2
             share = (middle - bone_top) / span if span else 0.0
-            out.append(
-                _line(box.right, middle, start_x + share * SLANT, middle, "rib")
-            )
+            out.append(_line(box.right, middle, start_x + share * SLANT, middle, "rib"))
     out.append("</g>")
     out.extend(_draw_box(layout.head))
     for label, factors, _up in layout.columns:

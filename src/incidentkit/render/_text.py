@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .._rca import Factor, Fishbone
+from incidentkit._rca import Factor, Fishbone
+
 from ._escape import plain
 
 
