@@ -61,7 +61,7 @@ NEUTRAL = [
     "We do not blame individuals for incidents.",
     "Ana rolled back the release at 14:30 and errors dropped.",
     "Lee paged the database team within five minutes.",
-    'In the chat log Sam wrote "I forgot to restart the worker", which shows the step was manual.',
+    'In the chat log Sam wrote "I forgot to restart the worker": the step is manual.',
     "> raj: he forgot the flag, classic",
     "The rollback was triggered by Ana after the canary failed.",
     "The change was reviewed and approved by two engineers.",
@@ -80,7 +80,7 @@ NEUTRAL = [
 ]
 
 
-def test_blameless_check_precision_and_recall_on_the_corpus():
+def test_blameless_check_precision_and_recall_on_the_corpus(capsys):
     assert 30 <= len(BLAMING) == len(NEUTRAL)
     flagged_blaming = [s for s in BLAMING if check_blameless(s)]
     flagged_neutral = [s for s in NEUTRAL if check_blameless(s)]
@@ -89,11 +89,12 @@ def test_blameless_check_precision_and_recall_on_the_corpus():
     precision = true_positives / (true_positives + false_positives)
     recall = true_positives / len(BLAMING)
     missed = sorted(set(BLAMING) - set(flagged_blaming))
-    print(
-        f"\nblameless corpus: {len(BLAMING) + len(NEUTRAL)} sentences, "
-        f"precision {precision:.3f}, recall {recall:.3f}"
-    )
-    print("missed:", missed)
-    print("wrongly flagged:", flagged_neutral)
+    with capsys.disabled():  # shown in every run, not only with -s
+        print(  # noqa: T201 - the issue asks for the figures in the test output
+            f"\nblameless corpus: {len(BLAMING) + len(NEUTRAL)} sentences, "
+            f"precision {precision:.3f}, recall {recall:.3f}"
+        )
+        print("missed:", missed)  # noqa: T201
+        print("wrongly flagged:", flagged_neutral)  # noqa: T201
     assert precision >= 0.9
     assert recall >= 0.9

@@ -24,6 +24,7 @@ with ``>`` (quoted chat logs) is never flagged.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator
@@ -233,10 +234,17 @@ def _compiled(
     )
 
 
+_SENTENCE_REACH: Final = 400
+"""How far around a match ``unless`` looks for the sentence's ends (bounds the work)."""
+
+
 def _sentence(value: str, start: int, end: int) -> str:
-    left = max(value.rfind(mark, 0, start) for mark in ".!?\n") + 1
-    rights = [i for i in (value.find(m, end) for m in ".!?\n") if i != -1]
-    return value[left : min(rights) if rights else len(value)]
+    low = max(0, start - _SENTENCE_REACH)
+    high = min(len(value), end + _SENTENCE_REACH)
+    left = max(value.rfind(mark, low, start) for mark in ".!?\n") + 1
+    left = max(left, low)
+    rights = [i for i in (value.find(m, end, high) for m in ".!?\n") if i != -1]
+    return value[left : min(rights) if rights else high]
 
 
 def _rules(rules: Iterable[BlameRule]) -> tuple[BlameRule, ...]:
@@ -263,22 +271,29 @@ def find_blame(
     if not isinstance(value, str):
         raise ValidationError.for_field("text", "a string", value)
     ignored = [m.span() for m in _IGNORED.finditer(value)]
-    found: list[BlameMatch] = []
-    taken: list[tuple[int, int]] = []
-    for rule, pattern, unless in _compiled(_rules(rules), _people(people)):
+    starts = [a for a, _ in ignored]
+    candidates: list[tuple[int, int, BlameMatch]] = []
+    for order, (rule, pattern, unless) in enumerate(
+        _compiled(_rules(rules), _people(people))
+    ):
         for match in pattern.finditer(value):
             start, end = match.span()
-            if any(a <= start < b for a, b in ignored):
+            quoted = bisect.bisect_right(starts, start) - 1
+            if quoted >= 0 and start < ignored[quoted][1]:
                 continue
-            if any(a < end and start < b for a, b in taken):
-                continue
-            sentence = _sentence(value, start, end)
-            if any(u.search(sentence) for u in unless):
-                continue
-            taken.append((start, end))
-            found.append(BlameMatch(rule, start, end, match.group()))
-    found.sort(key=lambda m: m.start)
-    yield from found
+            if unless:
+                sentence = _sentence(value, start, end)
+                if any(u.search(sentence) for u in unless):
+                    continue
+            candidates.append(
+                (start, order, BlameMatch(rule, start, end, match.group()))
+            )
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    reached = -1
+    for start, _order, found in candidates:
+        if start >= reached:
+            reached = found.end
+            yield found
 
 
 def check_blameless(

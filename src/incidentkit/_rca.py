@@ -406,7 +406,7 @@ class Fishbone:
         categories[index] = bone
         return attrs.evolve(diagram, categories=categories)
 
-    def mark_likely(self, factor_id: str, likely: bool = True) -> Fishbone:
+    def mark_likely(self, factor_id: str, *, likely: bool = True) -> Fishbone:
         """
         Mark the factor *factor_id* likely (or not).
 

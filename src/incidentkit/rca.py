@@ -83,6 +83,16 @@ _STOPWORDS: Final = frozenset(
         "because",
         "why",
         "did",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "so",
+        "we",
+        "they",
+        "there",
     ]
 )
 _REPEAT: Final[float] = 0.8
@@ -94,7 +104,7 @@ def _words(value: str) -> frozenset[str]:
 
 def _repeats(question: str, answer: str) -> bool:
     asked, said = _words(question), _words(answer)
-    if not said:
+    if said <= asked:  # nothing new: the answer restates the question
         return True
     return len(asked & said) / len(asked | said) >= _REPEAT
 
@@ -113,7 +123,8 @@ def check_five_whys(
     * ``five-whys-action-not-actionable`` (warning): the action asks people to
       try harder ("be more careful") instead of changing the system;
     * ``five-whys-too-short`` (warning): fewer than `MIN_STEPS` steps;
-    * ``five-whys-circular`` (warning): a step's answer repeats its question.
+    * ``five-whys-circular`` (warning): a step's answer repeats its question
+      (it adds no new word, or shares most of them).
 
     Args:
         chain: The chain.

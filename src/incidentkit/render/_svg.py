@@ -55,10 +55,10 @@ class Box:
         depth: How deep a factor is (0 for the category's own factors).
     """
 
-    x: float
-    y: float
-    width: float
-    height: float
+    x: float = attrs.field(converter=float)
+    y: float = attrs.field(converter=float)
+    width: float = attrs.field(converter=float)
+    height: float = attrs.field(converter=float)
     lines: tuple[str, ...]
     kind: str
     title: str
