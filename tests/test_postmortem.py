@@ -29,7 +29,7 @@ from incidentkit.postmortem import (
     due_at,
     suggest_actions,
 )
-from incidentkit.rca import FiveWhys, Fishbone
+from incidentkit.rca import Fishbone, FiveWhys
 
 
 UTC = dt.timezone.utc
@@ -44,8 +44,7 @@ def outage(severity="P2", **declare):
     inc = Incident.declare(
         "Site down", severity=severity, at=T0, declared_by="ana", **options
     )
-    inc = inc.assign(Role.OPERATIONS_LEAD, "raj", at=T0 + 2 * MIN)
-    return inc
+    return inc.assign(Role.OPERATIONS_LEAD, "raj", at=T0 + 2 * MIN)
 
 
 def resolved(inc):
