@@ -313,7 +313,8 @@ def check_blameless(
 
     Args:
         value: Any text: a postmortem section, a chat message, a commit message.
-        rules: The rules to apply; `BLAME_RULES` by default.
+        rules: The rules to apply; `incidentkit.postmortem.BLAME_RULES` by
+            default.
         people: Names to recognise as people (role holders, action owners), on
             top of capitalised first names.
         subject: What the text is, for the findings' subjects.

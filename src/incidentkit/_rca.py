@@ -225,7 +225,8 @@ class Category:
     One bone of a Fishbone: a cause category and its factors.
 
     Attributes:
-        name: Such as ``"configuration"`` (one of `STANDARD_CATEGORIES`, or custom).
+        name: Such as ``"configuration"`` (one of
+            `incidentkit.rca.STANDARD_CATEGORIES`, or custom).
         factors: The factors under it.
 
     Example:
@@ -260,9 +261,9 @@ class Fishbone:
     """
     An Ishikawa diagram: the problem at the head, categories as bones, factors as ribs.
 
-    It starts with the `STANDARD_CATEGORIES`, all empty; `add` files a factor
-    under a category (creating a custom one on first use) and returns the new
-    diagram.  Factor ids are stable: they are stored, so they survive
+    It starts with the `incidentkit.rca.STANDARD_CATEGORIES`, all empty; `add`
+    files a factor under a category (creating a custom one on first use) and
+    returns the new diagram.  Factor ids are stable: they are stored, so they survive
     serialization, and `drill` hands one to the `FiveWhys` it starts.
 
     Attributes:

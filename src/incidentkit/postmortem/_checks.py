@@ -126,7 +126,7 @@ def check_required(
     Check that a postmortem the policy requires exists and is published in time.
 
     The deadline is measured from resolution
-    (`incidentkit.ResponsePolicy.postmortem_due_within`).
+    (``ResponsePolicy.postmortem_due_within``).
 
     Findings: ``postmortem-missing`` (an error once overdue, a warning before),
     ``postmortem-overdue`` (error: written but not published by the deadline),

@@ -452,40 +452,47 @@ class Postmortem:
         return self.apply(PostmortemMove.AMEND)
 
     def due_at(
-        self, policies: Mapping[Severity, ResponsePolicy] = DEFAULT_POLICIES
+        self, policies: Mapping[Severity, ResponsePolicy] | None = None
     ) -> dt.datetime | None:
         """
         When the postmortem is due: resolution plus the policy's allowance.
 
         Args:
-            policies: Response policies by severity; `incidentkit.DEFAULT_POLICIES`
-                when not given.
+            policies: Response policies by severity;
+                `incidentkit.severity.DEFAULT_POLICIES` when not given.
 
         Returns:
             The due time, or ``None`` when none is required or the incident is
             not resolved.
         """
-        return due_at(self.incident, policies)
+        return due_at(self.incident, DEFAULT_POLICIES if policies is None else policies)
 
     def check(
         self,
         now: dt.datetime,
         *,
-        policies: Mapping[Severity, ResponsePolicy] = DEFAULT_POLICIES,
-        rules: Iterable[BlameRule] = BLAME_RULES,
+        policies: Mapping[Severity, ResponsePolicy] | None = None,
+        rules: Iterable[BlameRule] | None = None,
     ) -> tuple[Finding, ...]:
         """
         Check the postmortem at *now*; see `incidentkit.postmortem.check`.
 
         Args:
             now: The instant to judge deadlines at.
-            policies: Response policies by severity.
-            rules: The blameless-language rules.
+            policies: Response policies by severity;
+                `incidentkit.severity.DEFAULT_POLICIES` when not given.
+            rules: The blameless-language rules;
+                `incidentkit.postmortem.BLAME_RULES` when not given.
 
         Returns:
             The findings, most serious first.
         """
-        return check(self, now, policies=policies, rules=rules)
+        return check(
+            self,
+            now,
+            policies=DEFAULT_POLICIES if policies is None else policies,
+            rules=BLAME_RULES if rules is None else rules,
+        )
 
     def _edited(self, **changes: Any) -> Postmortem:
         if self.status is PostmortemStatus.PUBLISHED:
