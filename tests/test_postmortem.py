@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import attrs
 import pytest
 
 from incidentkit import (
@@ -527,3 +528,42 @@ def test_a_full_postmortem_round_trips_and_refuses_unknown_keys():
     assert pm == serialization.loads(text, Postmortem)
     with pytest.raises(ValidationError, match=r"\$: unknown keys: sumary"):
         serialization.loads(text.replace('"summary"', '"sumary"'), Postmortem)
+
+
+def test_every_text_of_the_postmortem_is_linted():
+    pm = (
+        Postmortem.draft_from(resolved(outage("P3")))
+        .with_impact("Users saw errors because of operator error.")
+        .with_went_well("He ignored nothing.")
+        .with_root_cause("It was Tom's fault.")
+        .with_action(item("Tell Kim she should have checked"))
+    )
+
+    subjects = [f.subject for f in pm.check(T0) if f.subject.endswith("]")]
+
+    assert [
+        "impact[17:42]",
+        "went_well[0][0:10]",
+        "root_cause.summary[7:18]",
+        "actions[0].title[9:32]",
+    ] == subjects
+
+
+def test_severity_history_without_a_timeline_uses_the_record():
+    record = Postmortem.draft_from(outage("P3")).incident
+    bare = attrs.evolve(record, started_at=None, detected_at=None, declared_at=None)
+
+    assert ((T0 - 12 * MIN, Severity.P3),) == Postmortem(
+        incident=record
+    ).severity_history
+    assert ((dt.datetime.min.replace(tzinfo=UTC), Severity.P3),) == Postmortem(
+        incident=bare
+    ).severity_history
+
+
+def test_an_unresolved_incident_has_no_postmortem_deadline_yet():
+    inc = outage("P1")
+    pm = Postmortem.draft_from(inc)
+
+    assert pm.due_at() is None
+    assert () == check_required(inc, pm, now=T0 + 30 * DAY)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incidentkit import Incident, Role, ValidationError
+from incidentkit import Incident, Role, Timeline, ValidationError
 from incidentkit.postmortem import ActionCategory, ActionItem, Postmortem
 from incidentkit.rca import STANDARD_CATEGORIES, Fishbone, FiveWhys
 from incidentkit.render import (
@@ -403,3 +403,41 @@ def test_any_text_keeps_a_markdown_table_row_intact(text):
         pm = pm.with_action(ActionItem(text, owner=text))
 
     assert_tables_intact(markdown(pm))
+
+
+def test_a_published_postmortem_with_unknown_spans():
+    inc = Incident.declare("Slow", severity="P3", at=T0, declared_by="ana")
+    pm = Postmortem.draft_from(inc.resolve(at=T0 + MIN)).submit().publish(at=T0 + MIN)
+
+    lines = markdown(pm).splitlines()
+
+    assert "| Published | 2024-06-03 09:01:00 |" in lines
+    assert "| Time to detect | unknown: missing (started_at) |" in lines
+    assert "| Service | not recorded |" in lines
+
+
+def test_an_empty_timeline_and_a_tree_with_siblings():
+
+    diagram = (
+        Fishbone(problem="p", categories=[])
+        .add("a", "one")
+        .add("a", "one-one", under="a.1")
+        .add("a", "one-two", under="a.1")
+        .add("a", "two")
+        .with_category("b")
+        .with_category("c")
+    )
+
+    assert "## Timeline\n\n*No events.*\n" == markdown(Timeline())
+    assert [
+        "p",
+        "├── a",
+        "│   ├── one (a.1)",
+        "│   │   ├── one-one (a.1.1)",
+        "│   │   └── one-two (a.1.2)",
+        "│   └── two (a.2)",
+        "├── b",
+        "│   └── (no factors)",
+        "└── c",
+        "    └── (no factors)",
+    ] == fishbone_text(diagram).splitlines()
