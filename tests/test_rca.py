@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from incidentkit import ValidationError, serialization
 from incidentkit.findings import Level
 from incidentkit.rca import (
+    MAX_DEPTH,
     STANDARD_CATEGORIES,
     Category,
     Factor,
@@ -146,7 +147,7 @@ class TestFiveWhys:
             Why(question="q", because="b", evidence=[1])
         with pytest.raises(ValidationError, match="'action' must be"):
             FiveWhys(problem="p").conclude("")
-        with pytest.raises(ValidationError, match="'id' must be an id"):
+        with pytest.raises(ValidationError, match="'factor_id' must be an id"):
             FiveWhys(problem="p", factor_id="has spaces")
 
 
@@ -243,8 +244,8 @@ class TestFishbone:
             Fishbone(problem="p", categories=[Category(name="x"), Category(name="x")])
         with pytest.raises(ValidationError, match="'likely' must be"):
             Factor(id="a", text="t", likely="yes")
-        with pytest.raises(ValidationError, match="'sub_factors' must be"):
-            Factor(id="a", text="t", sub_factors=["b"])
+        with pytest.raises(ValidationError, match="'parent' must be an id"):
+            Factor(id="a", text="t", parent="not an id")
         with pytest.raises(ValidationError, match="'categories' must be"):
             Fishbone(problem="p", categories="code changes")
 
@@ -306,3 +307,77 @@ def test_any_fishbone_round_trips_with_its_ids(entries):
 
     assert diagram == back
     assert [f.id for f in diagram.factors()] == [f.id for f in back.factors()]
+
+
+class TestOutline:
+    def test_sub_factors_are_stored_after_their_parent_in_outline_order(self):
+        diagram = (
+            Fishbone(problem="p", categories=[])
+            .add("c", "one")
+            .add("c", "two")
+            .add("c", "one-one", under="c.1")
+            .add("c", "one-one-one", under="c.1.1")
+            .add("c", "one-two", under="c.1")
+        )
+
+        outline = [(d, f.id, f.parent) for d, f in diagram.categories[0].outline()]
+
+        assert [
+            (0, "c.1", None),
+            (1, "c.1.1", "c.1"),
+            (2, "c.1.1.1", "c.1.1"),
+            (1, "c.1.2", "c.1"),
+            (0, "c.2", None),
+        ] == outline
+        assert ("c.1.1", "c.1.2") == tuple(
+            f.id for f in diagram.categories[0].children("c.1")
+        )
+
+    def test_a_sub_factor_must_follow_its_parent(self):
+        one, two = Factor(id="a", text="one"), Factor(id="b", text="two")
+        orphan = Factor(id="a.1", text="sub", parent="a")
+
+        assert 3 == len(Category(name="c", factors=[one, orphan, two]).factors)
+        with pytest.raises(ValidationError, match="each sub-factor after its parent"):
+            Category(name="c", factors=[one, two, orphan])
+        with pytest.raises(ValidationError, match="each sub-factor after its parent"):
+            Category(name="c", factors=[orphan, one])
+
+    def test_nesting_is_bounded(self):
+        factors = [Factor(id="f0", text="t")]
+        factors.extend(
+            Factor(id=f"f{i}", text="t", parent=f"f{i - 1}")
+            for i in range(1, MAX_DEPTH + 1)
+        )
+
+        assert 8 == MAX_DEPTH
+        assert MAX_DEPTH == Category(name="c", factors=factors).outline()[-1][0]
+        deeper = [*factors, Factor(id="deep", text="t", parent=f"f{MAX_DEPTH}")]
+        with pytest.raises(ValidationError, match="sub-factors at most 8 deep"):
+            Category(name="c", factors=deeper)
+
+    def test_a_deeply_nested_hostile_document_fails_fast_and_clearly(self):
+        factors = [{"id": "f0", "text": "t", "likely": False, "evidence": []}]
+        factors.extend(
+            {
+                "id": f"f{i}",
+                "text": "t",
+                "likely": False,
+                "evidence": [],
+                "parent": f"f{i - 1}",
+            }
+            for i in range(1, 5000)
+        )
+        document = {
+            "schema_version": 1,
+            "problem": "p",
+            "categories": [{"name": "c", "factors": factors}],
+        }
+
+        with pytest.raises(ValidationError, match="sub-factors at most 8 deep"):
+            serialization.from_dict(document, Fishbone)
+
+    def test_generated_ids_never_collide(self):
+        diagram = Fishbone(problem="p", categories=[]).add("!!!", "a").add("???", "b")
+
+        assert ["category.1", "category.1-2"] == [f.id for f in diagram.factors()]

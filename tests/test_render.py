@@ -235,7 +235,7 @@ class TestMermaid:
 
         assert "flowchart LR" == lines[0]
         assert '    head["The site went down"]' == lines[1]
-        assert '    f6_1_1["Review checklist lacks cleanup"] --> f6_1' in lines
+        assert '    f6_2["Review checklist lacks cleanup"] --> f6_1' in lines
         assert "    class f1_1,f6_1 likely" == lines[-1]
 
     @pytest.mark.parametrize("text", HOSTILE)

@@ -27,6 +27,7 @@ from .errors import ValidationError
 
 
 __all__ = [
+    "MAX_DEPTH",
     "STANDARD_CATEGORIES",
     "Category",
     "Factor",
@@ -65,10 +66,10 @@ def _is_text(value: object) -> bool:
 _EVIDENCE: Final = tuple_of(_is_text, "a sequence of non-empty strings")
 
 
-def _check_id(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
+def _check_id(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or _ID.fullmatch(value) is None:
         raise ValidationError.for_field(
-            "id",
+            attribute.alias or attribute.name,
             "an id of letters, digits, '.', '_' and '-' (at most 80, "
             "starting with a letter or digit)",
             value,
@@ -181,10 +182,23 @@ def _factor_tuple(value: object) -> tuple[Factor, ...]:
     return typing.cast("tuple[Factor, ...]", as_tuple(value))
 
 
+MAX_DEPTH: Final[int] = 8
+"""How deep sub-factors may nest (a factor's sub-factor's sub-factor... ) ."""
+
+
+def _optional_id(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _check_id(instance, attribute, value)
+
+
 @attrs.frozen(kw_only=True)
 class Factor:
     """
-    One contributing factor on a Fishbone, with its sub-factors.
+    One contributing factor on a Fishbone.
+
+    A sub-factor names the factor it contributed to as its *parent*; a
+    `Category` keeps its factors in outline order (each parent before its
+    sub-factors).
 
     Attributes:
         id: A stable identifier within the diagram (such as ``"code-changes.1"``);
@@ -192,7 +206,7 @@ class Factor:
         text: What contributed.
         likely: Whether the team thinks it most likely mattered.
         evidence: What supports it.
-        sub_factors: Factors that contributed to this one.
+        parent: The id of the factor this one contributed to, for a sub-factor.
 
     Example:
         >>> from incidentkit.rca import Factor
@@ -206,33 +220,34 @@ class Factor:
     evidence: tuple[str, ...] = attrs.field(
         default=(), converter=_texts, validator=_EVIDENCE
     )
-    sub_factors: tuple[Factor, ...] = attrs.field(
-        default=(),
-        converter=_factor_tuple,
-        validator=tuple_of(lambda v: isinstance(v, Factor), "a sequence of Factor"),
-    )
-
-    def walk(self) -> Iterator[Factor]:
-        """Yield this factor, then its sub-factors depth first."""
-        yield self
-        for sub in self.sub_factors:
-            yield from sub.walk()
+    parent: str | None = attrs.field(default=None, validator=_optional_id)
 
 
 @attrs.frozen(kw_only=True)
 class Category:
     """
-    One bone of a Fishbone: a cause category and its factors.
+    One bone of a Fishbone: a cause category and its factors, in outline order.
+
+    Each sub-factor follows its parent (or its parent's earlier sub-factors and
+    their own), so the stored order is the order the factors are shown in, and
+    nesting is at most `incidentkit.rca.MAX_DEPTH` deep.
 
     Attributes:
         name: Such as ``"configuration"`` (one of
             `incidentkit.rca.STANDARD_CATEGORIES`, or custom).
         factors: The factors under it.
 
+    Raises:
+        ValidationError: If a sub-factor does not follow its parent, or nests
+            too deep.
+
     Example:
-        >>> from incidentkit.rca import Category
-        >>> Category(name="configuration").factors
-        ()
+        >>> from incidentkit.rca import Category, Factor
+        >>> bone = Category(name="configuration", factors=[
+        ...     Factor(id="c.1", text="Pool size lowered"),
+        ...     Factor(id="c.1.1", text="No review of the change", parent="c.1")])
+        >>> [(depth, f.id) for depth, f in bone.outline()]
+        [(0, 'c.1'), (1, 'c.1.1')]
     """
 
     name: str = attrs.field(validator=text)
@@ -242,10 +257,37 @@ class Category:
         validator=tuple_of(lambda v: isinstance(v, Factor), "a sequence of Factor"),
     )
 
-    def walk(self) -> Iterator[Factor]:
-        """Yield every factor of the category, sub-factors included, depth first."""
+    def __attrs_post_init__(self) -> None:
+        self.outline()
+
+    def outline(self) -> tuple[tuple[int, Factor], ...]:
+        """Return each factor with its depth (0 for the category's own factors)."""
+        found: list[tuple[int, Factor]] = []
+        stack: list[str] = []
         for factor in self.factors:
-            yield from factor.walk()
+            if factor.parent is not None:
+                while stack and stack[-1] != factor.parent:
+                    stack.pop()
+                if not stack:
+                    raise ValidationError.for_field(
+                        "factors",
+                        "each sub-factor after its parent (or its parent's other "
+                        "sub-factors)",
+                        factor.id,
+                    )
+            else:
+                stack.clear()
+            if len(stack) > MAX_DEPTH:
+                raise ValidationError.for_field(
+                    "factors", f"sub-factors at most {MAX_DEPTH} deep", factor.id
+                )
+            found.append((len(stack), factor))
+            stack.append(factor.id)
+        return tuple(found)
+
+    def children(self, factor_id: str | None) -> tuple[Factor, ...]:
+        """Return the sub-factors of *factor_id* (``None``: the top-level ones)."""
+        return tuple(f for f in self.factors if f.parent == factor_id)
 
 
 def _categories(value: object) -> tuple[Category, ...]:
@@ -263,8 +305,8 @@ class Fishbone:
 
     It starts with the `incidentkit.rca.STANDARD_CATEGORIES`, all empty; `add`
     files a factor under a category (creating a custom one on first use) and
-    returns the new diagram.  Factor ids are stable: they are stored, so they survive
-    serialization, and `drill` hands one to the `FiveWhys` it starts.
+    returns the new diagram.  Factor ids are stable: they are stored, so they
+    survive serialization, and `drill` hands one to the `FiveWhys` it starts.
 
     Attributes:
         problem: The problem at the head of the diagram.
@@ -310,7 +352,7 @@ class Fishbone:
     def factors(self) -> Iterator[Factor]:
         """Yield every factor, sub-factors included, category by category."""
         for category in self.categories:
-            yield from category.walk()
+            yield from category.factors
 
     def likely(self) -> tuple[Factor, ...]:
         """Return the factors marked likely, in diagram order."""
@@ -324,7 +366,7 @@ class Fishbone:
             ValidationError: If no factor has that id.
         """
         for category in self.categories:
-            if any(f.id == factor_id for f in category.walk()):
+            if any(f.id == factor_id for f in category.factors):
                 return category
         raise self._unknown(factor_id)
 
@@ -381,30 +423,36 @@ class Fishbone:
             The new diagram.
 
         Raises:
-            ValidationError: If *under* names no factor of *category*, or *id*
-                is taken.
+            ValidationError: If *under* names no factor of *category*, *id* is
+                taken, or the sub-factor would nest too deep.
         """
         diagram = self.with_category(category)
         index = next(i for i, c in enumerate(diagram.categories) if c.name == category)
         bone = diagram.categories[index]
+        factors = list(bone.factors)
         if under is None:
-            new_id = id or f"{_slug(category)}.{len(bone.factors) + 1}"
-            factor = Factor(id=new_id, text=text, likely=likely, evidence=evidence)
-            bone = attrs.evolve(bone, factors=(*bone.factors, factor))
+            new_id = id or f"{_slug(category)}.{len(bone.children(None)) + 1}"
+            position = len(factors)
         else:
-            if not any(f.id == under for f in bone.walk()):
+            outline = bone.outline()
+            at = next((i for i, (_, f) in enumerate(outline) if f.id == under), None)
+            if at is None:
                 raise ValidationError.for_field(
                     "under", f"the id of a factor under {category!r}", under
                 )
-            bone = attrs.evolve(
-                bone,
-                factors=tuple(
-                    _add_under(f, under, text, likely, evidence, id)
-                    for f in bone.factors
-                ),
-            )
+            depth = outline[at][0]
+            position = at + 1
+            while position < len(outline) and outline[position][0] > depth:
+                position += 1
+            new_id = id or f"{under}.{len(bone.children(under)) + 1}"
+        if id is None:
+            new_id = _free(new_id, {f.id for f in diagram.factors()})
+        factor = Factor(
+            id=new_id, text=text, likely=likely, evidence=evidence, parent=under
+        )
+        factors.insert(position, factor)
         categories = list(diagram.categories)
-        categories[index] = bone
+        categories[index] = attrs.evolve(bone, factors=factors)
         return attrs.evolve(diagram, categories=categories)
 
     def mark_likely(self, factor_id: str, *, likely: bool = True) -> Fishbone:
@@ -422,7 +470,11 @@ class Fishbone:
             self,
             categories=tuple(
                 attrs.evolve(
-                    c, factors=tuple(_marked(f, factor_id, likely) for f in c.factors)
+                    c,
+                    factors=tuple(
+                        attrs.evolve(f, likely=likely) if f.id == factor_id else f
+                        for f in c.factors
+                    ),
                 )
                 for c in self.categories
             ),
@@ -446,34 +498,14 @@ class Fishbone:
         )
 
 
+def _free(wanted: str, taken: set[str]) -> str:
+    """*wanted*, or the first ``wanted-2``, ``wanted-3``... nobody has."""
+    found, number = wanted, 1
+    while found in taken:
+        number += 1
+        found = f"{wanted}-{number}"
+    return found
+
+
 def _slug(name: str) -> str:
     return _SLUG.sub("-", name.lower()).strip("-")[:40] or "category"
-
-
-def _add_under(  # noqa: PLR0917 - a private recursion
-    factor: Factor,
-    under: str,
-    text: str,
-    likely: bool,
-    evidence: Iterable[str],
-    id: str | None,  # noqa: A002
-) -> Factor:
-    if factor.id == under:
-        new_id = id or f"{factor.id}.{len(factor.sub_factors) + 1}"
-        sub = Factor(id=new_id, text=text, likely=likely, evidence=evidence)
-        return attrs.evolve(factor, sub_factors=(*factor.sub_factors, sub))
-    return attrs.evolve(
-        factor,
-        sub_factors=tuple(
-            _add_under(f, under, text, likely, evidence, id) for f in factor.sub_factors
-        ),
-    )
-
-
-def _marked(factor: Factor, factor_id: str, likely: bool) -> Factor:
-    subs = tuple(_marked(f, factor_id, likely) for f in factor.sub_factors)
-    return attrs.evolve(
-        factor,
-        likely=likely if factor.id == factor_id else factor.likely,
-        sub_factors=subs,
-    )

@@ -29,12 +29,21 @@ from collections.abc import Iterable
 from typing import Final
 
 from ._blame import find_blame
-from ._rca import STANDARD_CATEGORIES, Category, Factor, Fishbone, FiveWhys, Why
+from ._rca import (
+    MAX_DEPTH,
+    STANDARD_CATEGORIES,
+    Category,
+    Factor,
+    Fishbone,
+    FiveWhys,
+    Why,
+)
 from .errors import ValidationError
 from .findings import Finding, Level, sort_findings
 
 
 __all__ = [
+    "MAX_DEPTH",
     "MIN_STEPS",
     "STANDARD_CATEGORIES",
     "Category",

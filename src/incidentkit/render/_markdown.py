@@ -223,7 +223,7 @@ def _five_whys(
 def _fishbone(diagram: Fishbone, heading: str) -> list[str]:
     lines = [f"{heading} Fishbone: {markdown_inline(diagram.problem)}", ""]
 
-    def factor_lines(factor: Factor, depth: int) -> None:
+    def factor_line(factor: Factor, depth: int) -> None:
         mark = " **(likely)**" if factor.likely else ""
         evidence = (
             f" *(evidence: {'; '.join(markdown_inline(e) for e in factor.evidence)})*"
@@ -234,15 +234,13 @@ def _fishbone(diagram: Fishbone, heading: str) -> list[str]:
             f"{'  ' * depth}- {markdown_inline(factor.text)}{mark}{evidence} "
             f"<sub>{markdown_inline(factor.id)}</sub>"
         )
-        for sub in factor.sub_factors:
-            factor_lines(sub, depth + 1)
 
     for category in diagram.categories:
         lines.append(f"- **{markdown_inline(category.name)}**")
         if not category.factors:
             lines.append("  - *No factors.*")
-        for factor in category.factors:
-            factor_lines(factor, 1)
+        for depth, factor in category.outline():
+            factor_line(factor, depth + 1)
     return [*lines, ""]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from incidentkit._lifecycle import TRANSITIONS, Status
-from incidentkit._rca import Factor, Fishbone
+from incidentkit._rca import Fishbone
 
 from ._escape import mermaid_label
 
@@ -61,19 +61,17 @@ def fishbone_mermaid(diagram: Fishbone) -> str:
     """
     lines = ["flowchart LR", f'    head["{mermaid_label(diagram.problem)}"]']
     likely: list[str] = []
-
-    def factor_lines(factor: Factor, node: str, parent: str) -> None:
-        mark = "★ " if factor.likely else ""
-        lines.append(f'    {node}["{mark}{mermaid_label(factor.text)}"] --> {parent}')
-        if factor.likely:
-            likely.append(node)
-        for number, sub in enumerate(factor.sub_factors, 1):
-            factor_lines(sub, f"{node}_{number}", node)
-
     for c, category in enumerate(diagram.categories, 1):
         lines.append(f'    c{c}["{mermaid_label(category.name)}"] --> head')
+        nodes: dict[str, str] = {}
         for f, factor in enumerate(category.factors, 1):
-            factor_lines(factor, f"f{c}_{f}", f"c{c}")
+            node = nodes[factor.id] = f"f{c}_{f}"
+            parent = f"c{c}" if factor.parent is None else nodes[factor.parent]
+            mark = "★ " if factor.likely else ""
+            label = mermaid_label(factor.text)
+            lines.append(f'    {node}["{mark}{label}"] --> {parent}')
+            if factor.likely:
+                likely.append(node)
     if likely:
         lines.append("    classDef likely stroke-width:3px")
         lines.append(f"    class {','.join(likely)} likely")

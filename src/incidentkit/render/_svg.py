@@ -17,7 +17,7 @@ from typing import Final
 
 import attrs
 
-from incidentkit._rca import Factor, Fishbone
+from incidentkit._rca import Category, Fishbone
 
 from ._escape import plain, xml
 
@@ -93,13 +93,12 @@ def _box(value: str, x: float, width: float, kind: str, depth: int = 0) -> Box:
     return Box(x, 0, width, height, lines, kind, plain(value), depth)
 
 
-def _factors(factor: Factor, x: float, depth: int) -> Iterator[Box]:
-    indent = min(depth, MAX_INDENT) * INDENT
-    mark = "★ " if factor.likely else ""
-    kind = "likely" if factor.likely else "factor"
-    yield _box(mark + factor.text, x + indent, BOX_WIDTH - indent, kind, depth)
-    for sub in factor.sub_factors:
-        yield from _factors(sub, x, depth + 1)
+def _factors(category: Category, x: float) -> Iterator[Box]:
+    for depth, factor in category.outline():
+        indent = min(depth, MAX_INDENT) * INDENT
+        mark = "★ " if factor.likely else ""
+        kind = "likely" if factor.likely else "factor"
+        yield _box(mark + factor.text, x + indent, BOX_WIDTH - indent, kind, depth)
 
 
 def _stack(boxes: list[Box], top: float) -> list[Box]:
@@ -126,7 +125,7 @@ def _layout(diagram: Fishbone) -> _Layout:
     for index, category in enumerate(diagram.categories):
         x = MARGIN + (index // 2) * COLUMN_PITCH
         label = _box(category.name, x, BOX_WIDTH, "category")
-        factors = [b for f in category.factors for b in _factors(f, x, 0)]
+        factors = list(_factors(category, x))
         columns.append((label, factors, index % 2 == 0))
 
     def extent(label: Box, factors: list[Box]) -> float:

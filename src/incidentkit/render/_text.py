@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
-from incidentkit._rca import Factor, Fishbone
+from collections.abc import Iterator
+
+from incidentkit._rca import Category, Fishbone
 
 from ._escape import plain
 
 
 __all__ = ["fishbone_text"]
+
+
+def _last_siblings(category: Category) -> list[bool]:
+    """For each factor, whether no later factor shares its parent."""
+    seen: set[str | None] = set()
+    last = []
+    for factor in reversed(category.factors):
+        last.append(factor.parent not in seen)
+        seen.add(factor.parent)
+    return last[::-1]
+
+
+def _branches(category: Category, prefix: str) -> Iterator[str]:
+    # The factors are in outline order: a stack of "is the ancestor last?" flags
+    # draws the guides, without recursion.
+    ancestors: list[bool] = []
+    for (depth, factor), last in zip(
+        category.outline(), _last_siblings(category), strict=True
+    ):
+        del ancestors[depth:]
+        guides = "".join("    " if done else "│   " for done in ancestors)
+        mark = "[likely] " if factor.likely else ""
+        yield (
+            f"{prefix}{guides}{'└── ' if last else '├── '}{mark}"
+            f"{plain(factor.text)} ({factor.id})"
+        )
+        ancestors.append(last)
 
 
 def fishbone_text(diagram: Fishbone) -> str:
@@ -39,23 +68,11 @@ def fishbone_text(diagram: Fishbone) -> str:
             └── (no factors)
     """
     lines = [plain(diagram.problem)]
-
-    def branch(factor: Factor, prefix: str, *, last: bool) -> None:
-        mark = "[likely] " if factor.likely else ""
-        lines.append(
-            f"{prefix}{'└── ' if last else '├── '}{mark}{plain(factor.text)} "
-            f"({factor.id})"
-        )
-        inner = prefix + ("    " if last else "│   ")
-        for i, sub in enumerate(factor.sub_factors):
-            branch(sub, inner, last=i == len(factor.sub_factors) - 1)
-
     for c, category in enumerate(diagram.categories):
         last_category = c == len(diagram.categories) - 1
         lines.append(f"{'└── ' if last_category else '├── '}{plain(category.name)}")
         prefix = "    " if last_category else "│   "
         if not category.factors:
             lines.append(f"{prefix}└── (no factors)")
-        for i, factor in enumerate(category.factors):
-            branch(factor, prefix, last=i == len(category.factors) - 1)
+        lines.extend(_branches(category, prefix))
     return "\n".join(lines)
