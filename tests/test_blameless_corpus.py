@@ -178,15 +178,15 @@ def test_bad_rules_and_inputs_are_refused():
     with pytest.raises(ValidationError, match="'unless' must be a sequence"):
         BlameRule("x", "x", "reason", unless=[3])
     with pytest.raises(ValidationError, match="'text' must be a string"):
-        check_blameless(b"Sam forgot")
+        check_blameless(b"Sam forgot")  # type: ignore[arg-type]
     with pytest.raises(
         ValidationError, match="'rules' must be a sequence of BlameRule"
     ):
-        check_blameless("text", rules=["forgot"])
+        check_blameless("text", rules=["forgot"])  # type: ignore[list-item]
     with pytest.raises(
         ValidationError, match="'rules' must be a sequence of BlameRule"
     ):
-        check_blameless("text", rules="forgot")
+        check_blameless("text", rules="forgot")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="'people' must be a sequence of names"):
         check_blameless("text", people="lee")
 

@@ -138,7 +138,7 @@ class TestFiveWhys:
 
     def test_bad_input_names_the_field(self):
         with pytest.raises(ValidationError, match="'chain' must be a FiveWhys"):
-            check_five_whys("not a chain")
+            check_five_whys("not a chain")  # type: ignore[arg-type]
         with pytest.raises(ValidationError, match="'problem' must be"):
             FiveWhys(problem="  ")
         with pytest.raises(ValidationError, match="'steps' must be a sequence of Why"):
@@ -243,7 +243,7 @@ class TestFishbone:
         with pytest.raises(ValidationError, match="categories with different names"):
             Fishbone(problem="p", categories=[Category(name="x"), Category(name="x")])
         with pytest.raises(ValidationError, match="'likely' must be"):
-            Factor(id="a", text="t", likely="yes")
+            Factor(id="a", text="t", likely="yes")  # type: ignore[arg-type]
         with pytest.raises(ValidationError, match="'parent' must be an id"):
             Factor(id="a", text="t", parent="not an id")
         with pytest.raises(ValidationError, match="'categories' must be"):
@@ -291,7 +291,7 @@ class TestFishboneChecks:
 
     def test_bad_input_names_the_field(self):
         with pytest.raises(ValidationError, match="'diagram' must be a Fishbone"):
-            check_fishbone(None)
+            check_fishbone(None)  # type: ignore[arg-type]
 
 
 labels = st.text(min_size=1, max_size=30).filter(lambda s: s.strip())

@@ -190,7 +190,7 @@ class TestMarkdown:
 
     def test_other_values_are_refused(self):
         with pytest.raises(ValidationError, match="'value' must be a Postmortem"):
-            markdown("# not a postmortem")
+            markdown("# not a postmortem")  # type: ignore[arg-type]
 
     @pytest.mark.parametrize("text", HOSTILE)
     def test_user_text_stays_literal_everywhere(self, text):
@@ -262,7 +262,7 @@ class TestText:
 def rects(svg):
     root = ET.fromstring(svg)  # noqa: S314 - our own output
     return root, [
-        tuple(float(r.get(k)) for k in ("x", "y", "width", "height"))
+        tuple(float(r.get(k, "nan")) for k in ("x", "y", "width", "height"))
         for r in root.iter(f"{SVG}rect")
     ]
 
@@ -305,7 +305,7 @@ class TestSvg:
         assert 40 <= factors
         for a, b in itertools.combinations(boxes, 2):
             assert not overlaps(a, b), (a, b)
-        width, height = float(root.get("width")), float(root.get("height"))
+        width, height = float(root.get("width", "0")), float(root.get("height", "0"))
         for x, y, w, h in boxes:
             assert 0 <= x and x + w <= width and 0 <= y and y + h <= height
 
