@@ -76,6 +76,11 @@ def _check_id(_instance: object, attribute: attrs.Attribute[Any], value: Any) ->
         )
 
 
+def _optional_id(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _check_id(instance, attribute, value)
+
+
 @attrs.frozen(kw_only=True)
 class Why:
     """
@@ -104,7 +109,7 @@ def _whys(value: object) -> tuple[Why, ...]:
     return typing.cast("tuple[Why, ...]", as_tuple(value))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen
 class FiveWhys:
     """
     A Five Whys chain: a problem, why → because steps, the root cause and its action.
@@ -134,16 +139,16 @@ class FiveWhys:
     problem: str = attrs.field(validator=text)
     steps: tuple[Why, ...] = attrs.field(
         default=(),
+        kw_only=True,
         converter=_whys,
         validator=tuple_of(lambda v: isinstance(v, Why), "a sequence of Why steps"),
     )
-    action: str | None = attrs.field(default=None, validator=optional_text)
-    factor_id: str | None = attrs.field(default=None)
-
-    @factor_id.validator
-    def _check_factor_id(self, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is not None:
-            _check_id(self, attribute, value)
+    action: str | None = attrs.field(
+        default=None, kw_only=True, validator=optional_text
+    )
+    factor_id: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_id
+    )
 
     @property
     def root_cause(self) -> str | None:
@@ -183,12 +188,7 @@ def _factor_tuple(value: object) -> tuple[Factor, ...]:
 
 
 MAX_DEPTH: Final[int] = 8
-"""How deep sub-factors may nest (a factor's sub-factor's sub-factor... ) ."""
-
-
-def _optional_id(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        _check_id(instance, attribute, value)
+"""How many levels of sub-factors a factor may have below it."""
 
 
 @attrs.frozen(kw_only=True)
@@ -298,7 +298,7 @@ def _default_categories() -> tuple[Category, ...]:
     return tuple(Category(name=name) for name in STANDARD_CATEGORIES)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen
 class Fishbone:
     """
     An Ishikawa diagram: the problem at the head, categories as bones, factors as ribs.
@@ -329,6 +329,7 @@ class Fishbone:
     problem: str = attrs.field(validator=text)
     categories: tuple[Category, ...] = attrs.field(
         factory=_default_categories,
+        kw_only=True,
         converter=_categories,
         validator=tuple_of(lambda v: isinstance(v, Category), "a sequence of Category"),
     )
