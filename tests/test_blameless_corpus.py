@@ -87,18 +87,96 @@ NEUTRAL = [
 ]
 
 
+# Written after the first rules, to probe them: the first two dozen of each list
+# led to broader rules ("skipped", "should have ...", "if X had"); the last
+# dozen were checked once, untouched (11 of 12 blaming ones found, no neutral
+# one flagged).
+MORE_BLAMING = [
+    "Whoever merged this did not read the diff.",
+    "Mike broke the build again.",
+    "The SRE on duty ignored three pages.",
+    "It is Alice who caused the outage.",
+    "Bob made a mistake in the config.",
+    "They should have tested it first.",
+    "Jess pushed untested code to production.",
+    "Because Omar was sloppy, the cache was flushed.",
+    "The intern deleted the bucket.",
+    "Our DBA failed to verify the backup.",
+    "Carla skipped the checklist and shipped it anyway.",
+    "He should have rolled back immediately.",
+    "The outage happened because Dev forgot the feature flag.",
+    "Someone on the payments team broke the API contract.",
+    "Nina was careless with the production credentials.",
+    "The bad migration was written by Paul.",
+    "Tom did not follow the change process.",
+    "If Raj had read the alert, none of this would have happened.",
+    "She pushed broken config on Friday evening.",
+    "This was a developer mistake.",
+    "Leo forgot to renew the domain.",
+    "The new hire deployed to the wrong region.",
+    "Maria didn't check the replication lag before the switch.",
+    "It was his fault the queue backed up.",
+    "The root cause was human error during the DNS change.",
+    "Yusuf should have waited for the canary.",
+    "The certificate was ignored by the on-call engineer.",
+    "Sam's careless typo took down login.",
+    "They botched the rollback.",
+    "An operator fat-fingered the firewall rule.",
+    "Greta messed up the cron schedule.",
+    "We blame the platform team for the missing alert.",
+]
+
+# Neutral sentences of the same probes.
+MORE_NEUTRAL = [
+    "The scheduler did not run the nightly job.",
+    "Bob restarted the service at 10:02.",
+    "The config change was merged without a canary stage.",
+    "An engineer noticed the latency spike on the dashboard.",
+    "The alert fired but was routed to an unmonitored channel.",
+    "Alice wrote the runbook used for the failover.",
+    "Nobody could see pool usage: no dashboard showed it.",
+    "The failover script failed to promote the replica.",
+    "Jess asked for a second review, which the tool did not require.",
+    "The team did not have a staging environment for this service.",
+    "The migration ran for 40 minutes and locked the orders table.",
+    "Carla opened the incident channel at 09:14.",
+    "The change process has no step for schema migrations.",
+    "The API contract test did not cover optional fields.",
+    "Paul wrote the migration; the review tool did not show the table lock.",
+    "Production credentials were reachable from a developer laptop.",
+    "The rollback button was hidden behind two menus.",
+    "Traffic dropped 60% and no alert watched for drops.",
+    "Dev and Nina paired on the fix.",
+    "The feature flag defaulted to on in the new release.",
+    "Leo renewed the domain after the outage.",
+    "The deploy tool allowed a rollout to the wrong region.",
+    "Replication lag was not visible in the switch-over checklist.",
+    "The queue backed up because consumers crashed on a malformed message.",
+    "The DNS change was applied by hand; there is no automation for it.",
+    "The canary stage lasted two minutes, too short to see the error rate.",
+    "The certificate expiry alert went to an email nobody reads.",
+    "A typo in the login config passed validation.",
+    "The rollback script does not handle schema changes.",
+    "The firewall rule editor has no confirmation step.",
+    "Cron jobs are not monitored for missed runs.",
+    "The platform team owns the alerting configuration.",
+]
+
+
 def test_blameless_check_precision_and_recall_on_the_corpus(capsys):
+    blaming, neutral = BLAMING + MORE_BLAMING, NEUTRAL + MORE_NEUTRAL
     assert 30 <= len(BLAMING) == len(NEUTRAL)
-    flagged_blaming = [s for s in BLAMING if check_blameless(s)]
-    flagged_neutral = [s for s in NEUTRAL if check_blameless(s)]
+    assert len(MORE_BLAMING) == len(MORE_NEUTRAL)
+    flagged_blaming = [s for s in blaming if check_blameless(s)]
+    flagged_neutral = [s for s in neutral if check_blameless(s)]
     true_positives = len(flagged_blaming)
     false_positives = len(flagged_neutral)
     precision = true_positives / (true_positives + false_positives)
-    recall = true_positives / len(BLAMING)
-    missed = sorted(set(BLAMING) - set(flagged_blaming))
+    recall = true_positives / len(blaming)
+    missed = sorted(set(blaming) - set(flagged_blaming))
     with capsys.disabled():  # shown in every run, not only with -s
         print(  # noqa: T201 - the issue asks for the figures in the test output
-            f"\nblameless corpus: {len(BLAMING) + len(NEUTRAL)} sentences, "
+            f"\nblameless corpus: {len(blaming) + len(neutral)} sentences, "
             f"precision {precision:.3f}, recall {recall:.3f}"
         )
         print("missed:", missed)  # noqa: T201

@@ -58,7 +58,8 @@ _NOUN: Final = (
     r"(?:the|an?|our|that|this|one)\s+(?:new\s+|junior\s+|senior\s+|on-?call\s+)?"
     r"(?:engineer|developer|dev|operator|admin|administrator|sre|intern|new\s+hire|"
     r"reviewer|contractor|employee|person|guy|on-?call|dba|release\s+manager|"
-    r"team\s+member|responder)s?)\b)"
+    r"team\s+member|responder)s?)(?:\s+(?:on\s+duty|on\s+call|in\s+charge"
+    r"|(?:on|from|in)\s+the\s+[\w-]+\s+team))?\b)"
 )
 
 _IGNORED: Final[re.Pattern[str]] = re.compile(
@@ -138,23 +139,39 @@ BLAME_RULES: Final[tuple[BlameRule, ...]] = (
         "person-forgot",
         r"{person}\s+(?i:(?:just\s+|simply\s+)?(?:forgot|neglected|overlooked|ignored"
         r"|didn't\s+bother|did\s+not\s+bother|dropped\s+the\s+ball|messed\s+up"
-        r"|screwed\s+up|fat-?fingered|botched|carelessly|failed\s+to\s+(?:notice"
+        r"|screwed\s+up|fat-?fingered|botched|carelessly|skipped|failed\s+to\s+(?:notice"
         r"|check|test|follow|read|review|verify|run|escalate|communicate|tell)))\b",
         "It says a person forgot or neglected something; ask what let the step be "
         "skipped (a missing check, an unclear runbook) instead.",
     ),
     BlameRule(
+        "person-caused",
+        r"(?:{person}\s+(?i:made\s+(?:a|an|the)\s+(?:\w+\s+)?(?:mistake|error)"
+        r"|pushed\s+(?:untested|broken|bad)|broke\s+(?:the\s+)?(?:build|production"
+        r"|prod|site|deploy)|caused\s+(?:the\s+|this\s+)?(?:outage|incident"
+        r"|failure|breakage))"
+        r"|{someone}\s+(?i:broke|deleted|dropped|wiped|nuked|took\s+down"
+        r"|brought\s+down|misconfigured|corrupted))\b",
+        "It makes a person the cause; describe the change and the safeguard that "
+        "did not stop it.",
+    ),
+    BlameRule(
+        "who-did-it",
+        r"(?i:\bit\s+(?:is|was)\s+){name}(?i:\s+who\b)",
+        "It singles out who did it; ask what allowed the action to have this effect.",
+    ),
+    BlameRule(
         "person-did-not",
-        r"{someone}\s+(?i:(?:did\s+not\s+|didn't\s+|never\s+|wouldn't\s+|would\s+not\s+)"
-        r"(?:check|test|review|read|follow|verify|run|notice|ask|escalate|look"
-        r"|double-check|wait|listen|communicate|tell|update)(?:ed)?)\b",
+        r"{person}\s+(?i:(?:did\s+not\s+|didn't\s+|never\s+|wouldn't\s+|would\s+not\s+)"
+        r"(?:check|test|review|read|follow|verify|notice|ask|escalate"
+        r"|double-check|listen|communicate|tell)(?:ed)?)\b",
         "It blames a person for not doing something; describe the gap in the "
         "process that made the step optional.",
     ),
     BlameRule(
         "should-have",
-        r"{person}\s+(?i:should\s+have\s+(?:known|checked|tested|caught|noticed"
-        r"|asked|read|reviewed|followed|been\s+more\s+careful|double-checked|waited))\b",
+        r"{person}\s+(?i:should\s+have|could\s+have\s+(?:prevented|avoided|caught))\b"
+        r"|(?i:\bif\s+){person}\s+(?i:had|would\s+have)\b",
         "Hindsight about what a person should have done; say what the system "
         "should make easy or automatic.",
     ),
@@ -201,7 +218,9 @@ BLAME_RULES: Final[tuple[BlameRule, ...]] = (
     ),
     BlameRule(
         "by-named-person",
-        r"(?i:\b(?:botched|mishandled|messed\s+up|screwed\s+up|fumbled)\s+by\s+){name}",
+        r"(?i:\b(?:botched|mishandled|messed\s+up|screwed\s+up|fumbled)\s+by\s+"
+        r"|\b(?:bad|broken|faulty|buggy|sloppy)\s+[\w-]+\s+(?:was|were)\s+(?:written"
+        r"|pushed|merged|deployed|made|shipped)\s+by\s+){name}",
         "It pins the failure on a person in the passive voice; describe the change "
         "and what let it through.",
     ),
