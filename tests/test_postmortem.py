@@ -545,7 +545,7 @@ def test_every_text_of_the_postmortem_is_linted():
         "impact[17:42]",
         "went_well[0][0:10]",
         "root_cause.summary[7:18]",
-        "actions[0].title[9:32]",
+        "actions[0].title[9:24]",
     ] == subjects
 
 

@@ -16,7 +16,8 @@ Patterns may use these placeholders, expanded before compiling:
 * ``{someone}``: the same without bare capitalised words (for verbs that
   systems also do: ``failed to``, ``did not``);
 * ``{name}``: a capitalised word that is not a common sentence opener, or one of
-  the caller's *people*.
+  the caller's *people*;
+* ``{known}``: one of the caller's *people* only (matches nothing without them).
 
 Text inside double quotes (straight or curly), inline code and lines starting
 with ``>`` (quoted chat logs) is never flagged.
@@ -78,10 +79,12 @@ def _expand(pattern: str, people: tuple[str, ...]) -> re.Pattern[str]:
     person = f"(?:{_PRONOUN}|{_NOUN}|{_NAME}{known})"
     someone = f"(?:{_PRONOUN}|{_NOUN}{known})"
     name = f"(?:{_NAME}{known})"
+    named = f"(?:{extra})" if extra else "(?!)"
     return re.compile(
         pattern.replace("{person}", person)
         .replace("{someone}", someone)
         .replace("{name}", name)
+        .replace("{known}", named)
     )
 
 
@@ -167,6 +170,12 @@ BLAME_RULES: Final[tuple[BlameRule, ...]] = (
         r"|double-check|listen|communicate|tell)(?:ed)?)\b",
         "It blames a person for not doing something; describe the gap in the "
         "process that made the step optional.",
+    ),
+    BlameRule(
+        "known-person-did-not",
+        r"{known}\s+(?i:did\s+not|didn't|never|failed\s+to|neglected\s+to)\s+\w+",
+        "It blames a named person for not doing something; describe the gap in "
+        "the process that made the step optional.",
     ),
     BlameRule(
         "should-have",
