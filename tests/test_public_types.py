@@ -55,6 +55,8 @@ PUBLIC_MODULES = [
     "incidentkit.interop.statuspage",
     "incidentkit.metrics",
     "incidentkit.mitigation",
+    "incidentkit.postmortem",
+    "incidentkit.rca",
     "incidentkit.render",
     "incidentkit.roles",
     "incidentkit.serialization",
@@ -299,11 +301,53 @@ def _comms():
     ]
 
 
+def _learn():
+    from incidentkit.postmortem import (
+        ActionCategory,
+        ActionItem,
+        ActionStatus,
+        BlameRule,
+        Postmortem,
+    )
+    from incidentkit.rca import Fishbone
+    from incidentkit.render import fishbone_layout
+
+    diagram = Fishbone(problem="Site down").add(
+        "code changes", "Leaky query", likely=True, evidence=["PR 42"]
+    )
+    diagram = diagram.add("code changes", "No cleanup", under="code-changes.1")
+    chain = diagram.drill("code-changes.1").why("No leak check", evidence=["CI"])
+    pm = (
+        Postmortem.draft_from(_incident())
+        .with_summary("The pool ran dry.")
+        .with_went_well("Fast rollback")
+        .with_root_cause(diagram, chain.conclude("Alert on pool usage"), "No alert")
+        .with_action(
+            ActionItem(
+                "Alert on pool usage",
+                owner="lee",
+                due=dt.date(2024, 7, 1),
+                category=ActionCategory.MONITORING,
+                status=ActionStatus.IN_PROGRESS,
+                link="https://example.com/T-1",
+            )
+        )
+        .submit()
+        .publish(at=T0 + 3 * MIN)
+    )
+    return [
+        pm,
+        BlameRule("rogue", r"rogue", "Calls a person rogue.", unless=["not"]),
+        fishbone_layout(diagram),
+    ]
+
+
 def examples():
     found: dict[type, object] = {}
     _collect(_comms(), found)
     _collect(_core(), found)
     _collect(_metrics(_incident()), found)
+    _collect(_learn(), found)
     _collect(_signals(), found)
     _collect(_respond(), found)
     return found

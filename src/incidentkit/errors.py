@@ -211,6 +211,7 @@ class InvalidTransition(IncidentKitError, ValueError):
         status: The current status (its value, for example ``"resolved"``).
         move: The attempted move.
         allowed: The moves allowed from *status*.
+        subject: What made the move, such as ``"a postmortem"``.
 
     Example:
         >>> from incidentkit.errors import InvalidTransition
@@ -221,18 +222,26 @@ class InvalidTransition(IncidentKitError, ValueError):
     status: str
     move: str
     allowed: tuple[str, ...]
+    subject: str
 
-    def __init__(self, status: str, move: str, allowed: Sequence[str]) -> None:
+    def __init__(
+        self,
+        status: str,
+        move: str,
+        allowed: Sequence[str],
+        subject: str = "an incident",
+    ) -> None:
         allowed_text = ", ".join(allowed) if allowed else "nothing, it is final"
         super().__init__(
-            f"cannot {move} an incident that is {status} (allowed: {allowed_text})"
+            f"cannot {move} {subject} that is {status} (allowed: {allowed_text})"
         )
         self.status = status
         self.move = move
         self.allowed = tuple(allowed)
+        self.subject = subject
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.status, self.move, self.allowed))
+        return (type(self), (self.status, self.move, self.allowed, self.subject))
 
 
 class RemotePayloadError(IncidentKitError, ValueError):

@@ -1,0 +1,38 @@
+"""
+Pictures and documents of incidentkit values, drawn at the edge.
+
+The core draws nothing.  This package holds:
+
+* `markdown`: a postmortem, a Five Whys, a Fishbone or a timeline as Markdown;
+* `fishbone_text`, `fishbone_mermaid`, `fishbone_svg` (and `fishbone_layout`,
+  the boxes it draws): a fishbone as a plain-text tree, a Mermaid flowchart and
+  a hand-written SVG drawing;
+* `state_diagram`: the incident lifecycle as Mermaid, from its transition table.
+
+All user text is escaped for the output it goes into.  One private module per
+output: ``_markdown``, ``_mermaid``, ``_svg``, ``_text``, and ``_escape`` for
+the escaping they share.
+
+Example:
+    >>> from incidentkit.render import state_diagram
+    >>> print(state_diagram().splitlines()[1])
+        [*] --> investigating: declare
+"""
+
+from __future__ import annotations
+
+from ._markdown import markdown
+from ._mermaid import fishbone_mermaid, state_diagram
+from ._svg import Box, fishbone_layout, fishbone_svg
+from ._text import fishbone_text
+
+
+__all__ = [
+    "Box",
+    "fishbone_layout",
+    "fishbone_mermaid",
+    "fishbone_svg",
+    "fishbone_text",
+    "markdown",
+    "state_diagram",
+]

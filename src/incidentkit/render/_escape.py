@@ -1,0 +1,88 @@
+"""Escaping user text for each output: Markdown, Mermaid labels, SVG, plain text."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+
+__all__ = ["markdown_cell", "markdown_inline", "mermaid_label", "plain", "xml"]
+
+# C0 controls (but tab and newline), DEL, lone surrogates, and the XML non-characters.
+_CONTROL: Final[re.Pattern[str]] = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]"
+)
+_SPACE: Final[re.Pattern[str]] = re.compile(r"\s+")
+
+_MARKDOWN: Final[dict[int, str]] = str.maketrans(
+    {
+        "\\": "\\\\",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+        "[": "\\[",
+        "]": "\\]",
+        "#": "\\#",
+        "|": "\\|",
+        "~": "\\~",
+        "!": "\\!",
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+    }
+)
+# Text that would start a block (a list item, a setext heading) at a line start.
+_BLOCK_START: Final[re.Pattern[str]] = re.compile(r"^(\d+)([.)])|^([-+=])")
+
+_MERMAID: Final[dict[int, str]] = str.maketrans(
+    {
+        "#": "#35;",
+        "&": "#amp;",
+        '"': "#quot;",
+        "<": "#lt;",
+        ">": "#gt;",
+        "`": "#96;",
+        "|": "#124;",
+        "{": "#123;",
+        "}": "#125;",
+        "[": "#91;",
+        "]": "#93;",
+        ";": "#59;",
+    }
+)
+_XML: Final[dict[int, str]] = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+)
+
+
+def plain(value: str) -> str:
+    """One line of printable text: controls dropped, white space collapsed."""
+    return _SPACE.sub(" ", _CONTROL.sub("", value)).strip()
+
+
+def markdown_inline(value: str) -> str:
+    """
+    User text as literal Markdown inline text, on one line.
+
+    Every character Markdown or HTML would interpret is escaped, so text
+    cannot open a link, an emphasis, a code span, raw HTML or a new block.
+    """
+    text = plain(value).translate(_MARKDOWN)
+    return _BLOCK_START.sub(
+        lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text, count=1
+    )
+
+
+def markdown_cell(value: str) -> str:
+    """User text for a Markdown table cell (pipes escaped; never empty)."""
+    return markdown_inline(value) or " "
+
+
+def mermaid_label(value: str) -> str:
+    """User text for a double-quoted Mermaid label, with entity codes."""
+    return plain(value).translate(_MERMAID)
+
+
+def xml(value: str) -> str:
+    """User text for XML (SVG) content or an attribute value."""
+    return plain(value).translate(_XML)
