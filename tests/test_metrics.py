@@ -692,3 +692,43 @@ def test_an_interval_on_the_wire_is_an_array_of_two(ci: object, problem: str) ->
     with pytest.raises(ValidationError) as info:
         serialization.from_dict({**document, "ci": ci}, metrics.Comparison)
     assert problem in str(info.value)
+
+
+def test_now_must_follow_the_open_incidents_and_needs_censored() -> None:
+    records = [restored(5), still_open(at=T0 + dt.timedelta(days=5))]
+    with pytest.raises(ValidationError, match="after every open incident") as info:
+        metrics.summarize(records, TIME_TO_RESOLVE, censored=True, now=T0)
+    assert info.value.field == "now"
+    with pytest.raises(ValidationError, match="only with censored=True") as info:
+        metrics.summarize(records, TIME_TO_RESOLVE, now=T0)
+    assert info.value.field == "now"
+
+
+@pytest.mark.parametrize("function", [lambda _: 1 / 0, lambda i: [i.id]])
+def test_a_failing_key_function_is_an_error_naming_it(function: object) -> None:
+    with pytest.raises(ValidationError, match="the by= function failed") as info:
+        metrics.summarize([restored(5)], by=function)  # type: ignore[call-overload]
+    assert info.value.field == "by"
+    with pytest.raises(ValidationError, match="fingerprint= function failed") as info:
+        metrics.recurrence([restored(5)], fingerprint=function)  # type: ignore[arg-type]
+    assert info.value.field == "fingerprint"
+
+
+def test_recurrence_says_when_incidents_have_no_fingerprint() -> None:
+    r = metrics.recurrence([restored(5, service="db")])
+    (finding,) = r.findings
+    assert (finding.code, finding.level.value) == ("unkeyed-incidents", "warning")
+    assert "lambda i: i.service" in finding.message
+    some = metrics.recurrence(
+        [restored(5, ident="a", service="db", category="x"), restored(5, ident="b")]
+    )
+    assert [f.level.value for f in some.findings] == ["info"]
+    keyed = metrics.recurrence([restored(5, service="db", category="x")])
+    assert keyed.findings == ()
+
+
+def test_a_naive_instant_is_refused_by_a_period() -> None:
+    period = Period.containing(T0, "month")
+    with pytest.raises(ValidationError, match="aware"):
+        dt.datetime(2024, 1, 2) in period  # noqa: B015 - the test
+    assert "2024-01-02" not in period

@@ -94,6 +94,7 @@ def test_the_embedded_history_report_matches_an_independent_computation(
     every = [m for minutes in expected.values() for m in minutes]
     assert report["overall"]["n"] == len(every) == 430
     assert report["tiers"] == {
+        "span": "time to restore",
         "under_1h": sum(m < 60 for m in every),
         "from_1h_to_8h": sum(60 <= m < 480 for m in every),
         "over_8h": sum(m >= 480 for m in every),
@@ -112,9 +113,10 @@ def test_the_embedded_history_table_fits_80_columns(
     assert max(len(line) for line in out.splitlines()) <= 80
     assert out.startswith("1282 incidents from the GitHub status history")
     assert "time to restore: started_at -> mitigated_at" in out
-    assert "statuspage-backfilled (warning): 839 records" in out
+    assert "statuspage-backfilled (warning): 839 findings" in out
     assert "2023-Q2 (n 26) vs 2023-Q3 (n 48): not distinguishable" in out
-    for heading in ("response tiers", "recurrence", "trend (quarter)", "data quality"):
+    headings = ("response tiers (time to restore)", "recurrence", "trend (quarter)")
+    for heading in (*headings, "data quality"):
         assert f"\n{heading}\n" in out
 
 
@@ -218,7 +220,9 @@ def test_incidentkit_json_lines_and_a_single_document(
     single = tmp_path / "one.json"
     single.write_text(serialization.dumps(incidents[0], indent=2), encoding="utf-8")
     both = report_json(capsys, str(lines), str(single), "--source", "incidentkit")
-    assert both["incidents"] == 13
+    # The single document is the first incident again: counted once, reported.
+    assert both["incidents"] == 12
+    assert [f["code"] for f in both["findings"]] == ["duplicate-id"]
     gz = tmp_path / "history.jsonl.gz"
     gz.write_bytes(gzip.compress(lines.read_bytes()))
     assert report_json(capsys, str(gz))["incidents"] == 12
@@ -343,3 +347,56 @@ def test_progress_on_a_terminal_only(
     assert f"\rreading {lines}: 10 incidents" in err
     assert f"\rreading {lines}: 20 incidents" in err
     assert err.endswith("\r")  # the count is wiped before the report is printed
+
+
+def test_tiers_are_always_the_time_to_restore(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    restore = report_json(capsys)["tiers"]
+    detect = report_json(capsys, "--span", "detect")["tiers"]
+    assert restore == detect
+    assert (detect["span"], detect["under_1h"], detect["measured"]) == (
+        "time to restore",
+        203,
+        430,
+    )
+
+
+def test_duplicate_ids_are_reported_and_counted_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    lines = tmp_path / "history.jsonl"
+    write_history(lines, count=4)
+    report = report_json(capsys, str(lines), str(lines))
+    assert report["incidents"] == 4
+    duplicate = next(f for f in report["findings"] if f["code"] == "duplicate-id")
+    assert duplicate["count"] == 4 and duplicate["level"] == "warning"
+
+
+def test_nothing_readable_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    lines = tmp_path / "history.jsonl"
+    write_history(lines, count=3)
+    code, out, err = run(capsys, str(lines), "--source", "statuspage")
+    assert (code, out) == (2, "")
+    assert "no incident could be read" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 5000 + "]" * 5000 + "\n", "cannot tell whether"),
+        ("null\n", "1 problem in IncidentRecord: $: expected"),
+        ('{"schema_version": 1}\n', "required field missing (and 13 more)"),
+    ],
+)
+def test_errors_show_their_first_problem(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    source = [] if content.startswith("[") else ["--source", "incidentkit"]
+    code, _, err = run(capsys, str(path), *source)
+    assert code == 2 and err.count("\n") == 1
+    assert message in err, err

@@ -494,3 +494,10 @@ class TestConverter:
 
     def test_indent(self):
         assert "\n  " in serialization.dumps(Finding("x", "y", Level.INFO), indent=2)
+
+
+@pytest.mark.parametrize("target", [42, ["x"]])
+def test_write_jsonl_refuses_what_it_cannot_write_to(target):
+    with pytest.raises(ValidationError) as info:
+        serialization.write_jsonl([], target)
+    assert info.value.field == "target"

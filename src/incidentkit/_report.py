@@ -144,7 +144,7 @@ def _findings(findings: Iterable[Finding]) -> list[dict[str, Any]]:
             "level": items[0].level.value,
             "count": len(items),
             "message": items[0].message,
-            "examples": [f.subject for f in items[:EXAMPLES]],
+            "examples": list(dict.fromkeys(f.subject for f in items))[:EXAMPLES],
         }
         for code, items in ordered
     ]
@@ -180,7 +180,8 @@ def build(
     records = list(incidents)
     grouped = metrics.summarize(records, span, by=by, tz=tz)
     overall = metrics.summarize(records, span)
-    tiers = metrics.response_tiers(records, span)
+    # The process defines its tiers on the time to restore, whatever --span is.
+    tiers = metrics.response_tiers(records, metrics.TIME_TO_RESTORE)
     dates = [d for d in map(when, records) if d is not None]
     unit = by if by in metrics.CALENDAR else "quarter"
     return {
@@ -207,6 +208,7 @@ def build(
         "overall": _summary("all", overall),
         "groups": [_summary(_label(k), s) for k, s in grouped.items()],
         "tiers": {
+            "span": tiers.span.name,
             "under_1h": tiers.under_1h,
             "from_1h_to_8h": tiers.from_1h_to_8h,
             "over_8h": tiers.over_8h,
@@ -320,7 +322,7 @@ def _lines(report: Mapping[str, Any]) -> dict[str, list[str]]:
     else:
         ci = tr["ci"]
         detail = (
-            "too few durations"
+            "too few durations to compare"
             if ci is None
             else f"after/before {tr['ratio']:.2f}, {tr['level']:.0%} CI "
             f"{ci[0]:.2f}-{ci[1]:.2f}"
@@ -339,7 +341,7 @@ def _lines(report: Mapping[str, Any]) -> dict[str, list[str]]:
             )
     quality: list[str] = []
     for f in report["findings"]:
-        quality.append(f"{f['code']} ({f['level']}): {f['count']} records")
+        quality.append(f"{f['code']} ({f['level']}): {f['count']} findings")
         first = f"  {f['examples'][0]}: " if f["examples"] else "  "
         quality.append(first + f["message"])
         if len(f["examples"]) > 1:
@@ -394,7 +396,7 @@ def as_table(report: Mapping[str, Any]) -> str:
     if unused:
         out += _wrap("not used: " + "; ".join(unused))
     for title, key in (
-        ("response tiers", "tiers"),
+        ("response tiers (time to restore)", "tiers"),
         ("recurrence", "recurrence"),
         (f"trend ({(report['trend'] or {}).get('unit', 'quarter')})", "trend"),
         ("data quality", "quality"),
@@ -424,7 +426,7 @@ def as_markdown(report: Mapping[str, Any]) -> str:
     out.append("|" + "|".join(["---"] + ["---:"] * (len(_COLUMNS) - 2) + ["---"]) + "|")
     out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in _rows(report)]
     for title, key in (
-        ("Response tiers", "tiers"),
+        ("Response tiers (time to restore)", "tiers"),
         ("Recurrence", "recurrence"),
         ("Trend", "trend"),
         ("Data quality", "quality"),

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any, Final, NoReturn, cast
 
 from incidentkit.errors import IncidentKitError
-from incidentkit.findings import Finding
+from incidentkit.findings import Finding, Level
 from incidentkit.spans import MILESTONES, NAMED_SPANS, IncidentRecord
 
 
@@ -145,12 +145,12 @@ def _peek(path: Path) -> tuple[object, bool]:
         head = handle.read(_PEEK)
     try:
         return json.loads(head.split(b"\n", 1)[0]), True
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     if len(head) < _PEEK:
         try:
             return json.loads(head), False
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
     return None, False
 
@@ -235,18 +235,49 @@ def _load(
                 records += _read_own(path)
         except (OSError, EOFError, IncidentKitError, UnicodeError) as exc:
             raise _InputError(f"{name}: {_first_line(exc)}") from exc
+    records = _unique(records, findings)
+    if not records:
+        first = next(iter(findings), None)
+        why = f": {first.subject}: {first.message}" if first is not None else ""
+        raise _InputError(f"{', '.join(paths)}: no incident could be read{why}")
     label = ", ".join(paths) if len(paths) <= 2 else f"{len(paths)} files"  # noqa: PLR2004
     fields = STATUSPAGE_FIELDS if kinds == {"statuspage"} else OWN_FIELDS
     return records, findings, label, fields
 
 
+def _unique(
+    records: list[IncidentRecord], findings: list[Finding]
+) -> list[IncidentRecord]:
+    """Keep the first record of each id; report every later one."""
+    seen: set[str] = set()
+    kept: list[IncidentRecord] = []
+    for record in records:
+        if record.id in seen:
+            findings.append(
+                Finding(
+                    "duplicate-id",
+                    "an incident with this id was read before; this one is left "
+                    "out, the first is kept",
+                    Level.WARNING,
+                    record.id,
+                )
+            )
+            continue
+        seen.add(record.id)
+        kept.append(record)
+    return kept
+
+
 def _first_line(exc: BaseException) -> str:
+    """One line for *exc*: the heading and the first problem it lists."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     text = str(exc).strip() or type(exc).__name__
-    lines = text.splitlines()
-    more = f" (and {len(lines) - 1} more lines)" if len(lines) > 1 else ""
-    return lines[0] + more
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    head, rest = lines[0], lines[1:]
+    if rest and head.endswith(":"):
+        head, rest = f"{head} {rest[0]}", rest[1:]
+    return head + (f" (and {len(rest)} more)" if rest else "")
 
 
 def _report(args: argparse.Namespace) -> int:

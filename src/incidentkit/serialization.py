@@ -755,6 +755,12 @@ def write_jsonl(
     Returns:
         How many lines were written.
     """
+    if not isinstance(target, (str, os.PathLike)) and not callable(
+        getattr(target, "write", None)
+    ):
+        raise ValidationError.for_field(
+            "target", "a path, or a text file open for writing", target
+        )
     if isinstance(target, (str, os.PathLike)):
         with Path(target).open("w", encoding="utf-8") as handle:
             return write_jsonl(items, handle)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import NoReturn
 
 from incidentkit.errors import ValidationError
@@ -20,6 +20,26 @@ def incidents_of(value: object, field: str = "incidents") -> Iterator[Milestoned
         return iter(value)  # type: ignore[call-overload, no-any-return]
     except TypeError:
         not_incidents(value, field)
+
+
+def call_user(
+    function: Callable[[Milestoned], Hashable | None],
+    incident: Milestoned,
+    field: str,
+) -> Hashable | None:
+    """Call a caller's key function; its failure is an error naming *field*."""
+    try:
+        value = function(incident)
+        hash(value)
+    except Exception as exc:
+        raise ValidationError(
+            f"the {field}= function failed for incident {incident.id!r}: "
+            f"{type(exc).__name__}: {exc}",
+            field=field,
+            expected="a function returning a hashable value",
+            got=function,
+        ) from exc
+    return value
 
 
 def not_incidents(value: object, field: str = "incidents") -> NoReturn:

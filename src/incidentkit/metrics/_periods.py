@@ -58,7 +58,11 @@ class Period:
         return (self.start, self.end) < (other.start, other.end)
 
     def __contains__(self, instant: object) -> bool:
-        return isinstance(instant, dt.datetime) and self.start <= instant < self.end
+        if not isinstance(instant, dt.datetime):
+            return False
+        if instant.utcoffset() is None:
+            raise ValidationError.for_field("instant", "an aware datetime", instant)
+        return self.start <= instant < self.end
 
     @classmethod
     def containing(

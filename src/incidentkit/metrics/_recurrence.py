@@ -12,9 +12,10 @@ from typing import Final
 import attrs
 
 from incidentkit.errors import ValidationError
+from incidentkit.findings import Finding, Level
 from incidentkit.spans import TIME_TO_RESTORE, Milestoned, Span, Unmeasured
 
-from ._input import incidents_of, not_incidents
+from ._input import call_user, incidents_of, not_incidents
 
 
 __all__ = [
@@ -79,6 +80,8 @@ class Recurrence:
         gaps: For each recurrence, the time from the earlier one's resolution to
             its start, shortest first.
         recurring_ids: The ids of the incidents that recurred.
+        findings: What the caller should know about the input: incidents
+            without a fingerprint (a warning when none has one).
     """
 
     window: dt.timedelta
@@ -89,6 +92,7 @@ class Recurrence:
     groups: tuple[RecurrenceGroup, ...]
     gaps: tuple[dt.timedelta, ...]
     recurring_ids: tuple[str, ...]
+    findings: tuple[Finding, ...] = ()
 
     @property
     def median_gap(self) -> dt.timedelta | None:
@@ -182,7 +186,7 @@ def recurrence(
             member = (start, incident.id, incident.resolved_at)
         except AttributeError:
             not_incidents(incident)
-        key = fingerprint(incident)
+        key = call_user(fingerprint, incident, "fingerprint")
         if key is None or start is None:
             unkeyed += 1
             continue
@@ -215,6 +219,30 @@ def recurrence(
         groups=tuple(groups),
         gaps=tuple(gaps),
         recurring_ids=tuple(i for _, i in recurring_ids),
+        findings=_unkeyed_findings(unkeyed, keyed, fingerprint),
+    )
+
+
+def _unkeyed_findings(
+    unkeyed: int, keyed: int, fingerprint: Callable[..., object]
+) -> tuple[Finding, ...]:
+    if not unkeyed:
+        return ()
+    why = (
+        " (the default fingerprint needs both a service and a category; "
+        "without categories, fingerprint=lambda i: i.service finds the same "
+        "service again, which says more about load than about fixes)"
+        if fingerprint is service_and_category
+        else ""
+    )
+    return (
+        Finding(
+            "unkeyed-incidents",
+            f"{unkeyed} of {unkeyed + keyed} incidents have no fingerprint or no "
+            f"start, so they are counted but not compared{why}.",
+            Level.WARNING if not keyed else Level.INFO,
+            "fingerprint",
+        ),
     )
 
 

@@ -26,7 +26,7 @@ from incidentkit.spans import (
 )
 
 from . import _stats
-from ._input import incidents_of, not_incidents
+from ._input import call_user, incidents_of, not_incidents
 from ._periods import CALENDAR, Period, period_key, periods_between
 
 
@@ -155,8 +155,15 @@ class _Group:
         self.open += 1
         if now is not None:
             running = (now - start) // _US
-            if running > 0:
-                self.running.append(running)
+            if running <= 0:
+                raise ValidationError(
+                    f"now ({now.isoformat()}) must be after every open incident's "
+                    f"start (one started {start.isoformat()})",
+                    field="now",
+                    expected="a time after the open incidents started",
+                    got=now,
+                )
+            self.running.append(running)
 
 
 def _summary(span: Span, group: _Group, options: _Options) -> DurationSummary:
@@ -276,7 +283,7 @@ def _collect(
         if key is None:
             group = single
         else:
-            k = key(incident)
+            k = call_user(key, incident, "by")
             group = groups.get(k)  # type: ignore[assignment]
             if group is None:
                 group = groups[k] = _Group()
@@ -354,7 +361,8 @@ def summarize(
         seed: The bootstrap's seed: the same data and seed give the same interval.
         censored: Also estimate the Kaplan-Meier median with still-open incidents
             as right-censored at *now* (which is then required).
-        now: The moment open incidents are measured to, for *censored*.
+        now: The moment open incidents are measured to, for *censored* (refused
+            without it, and when an open incident started after it).
 
     Returns:
         A `DurationSummary`, or with *by* a mapping from group to summary.
@@ -379,6 +387,13 @@ def summarize(
     """
     if not isinstance(span, Span):
         raise ValidationError.for_field("span", "a Span", span)
+    if now is not None and not censored:
+        raise ValidationError(
+            "now= is used only with censored=True (open incidents measured to now)",
+            field="now",
+            expected="None, or censored=True",
+            got=now,
+        )
     if censored and now is None:
         raise ValidationError(
             "censored=True needs now= (the moment open incidents are measured to)",
