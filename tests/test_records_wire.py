@@ -18,6 +18,7 @@ from incidentkit import (
     Status,
     ValidationError,
     _records_wire,
+    parse_instant,
     serialization,
 )
 from incidentkit.spans import MILESTONES, IncidentRecord
@@ -154,7 +155,7 @@ class TestReading:
         )
         for name in MILESTONES:
             if data[name] is not None:
-                data[name] = dt.datetime.fromisoformat(data[name]).timestamp()
+                data[name] = parse_instant(data[name]).timestamp()
 
         assert IncidentRecord.of(good_incident()) == c.structure(data, IncidentRecord)
 
