@@ -6,7 +6,6 @@ import datetime as dt
 import enum
 import math
 from collections.abc import Iterable
-from operator import attrgetter
 from typing import Final
 
 import attrs
@@ -15,7 +14,7 @@ from incidentkit.errors import ValidationError
 from incidentkit.spans import TIME_TO_RESTORE, Milestoned, Span
 
 from . import _stats
-from ._input import incidents_of, not_incidents
+from ._summary import _collect
 
 
 __all__ = ["Comparison", "Verdict", "compare_periods", "detectable_change"]
@@ -99,18 +98,9 @@ class Comparison:
 
 
 def _logs(incidents: Iterable[Milestoned], span: Span, side: str) -> list[float]:
-    ends = attrgetter(span.start, span.end)
-    logs: list[float] = []
-    for incident in incidents_of(incidents, side):
-        try:
-            start, end = ends(incident)
-        except AttributeError:
-            not_incidents(incident, side)
-        if start is not None and end is not None:
-            duration = (end - start) // _US
-            if duration > 0:
-                logs.append(math.log(duration))
-    return logs
+    # The durations summarize would use: measured, positive, in microseconds.
+    durations = _collect(incidents, span, None, None, side)[None].durations
+    return [math.log(d) for d in durations]
 
 
 def _mean_var(values: list[float]) -> tuple[float, float]:

@@ -268,6 +268,7 @@ def _collect(
     span: Span,
     key: Callable[[Milestoned], Any] | None,
     now: dt.datetime | None,
+    field: str = "incidents",
 ) -> dict[Any, _Group]:
     ends = attrgetter(span.start, span.end)
     not_yet = frozenset(
@@ -275,11 +276,11 @@ def _collect(
     )
     groups: dict[Any, _Group] = {}
     single = _Group()
-    for incident in incidents_of(incidents):
+    for incident in incidents_of(incidents, field):
         try:
             start, end = ends(incident)
         except AttributeError:
-            not_incidents(incident)
+            not_incidents(incident, field)
         if key is None:
             group = single
         else:
