@@ -33,7 +33,7 @@ version = ".".join(release.split(".")[:2])
 # -- General -------------------------------------------------------------------------
 
 extensions = [
-    "myst_parser",
+    "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.doctest",
@@ -41,7 +41,7 @@ extensions = [
     "sphinxcontrib.mermaid",
 ]
 
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 root_doc = "index"
 exclude_patterns = ["_build", "_generated"]
 
@@ -53,6 +53,16 @@ nitpicky = True
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
+
+# -- MyST-NB: the tour notebook is executed on every build ---------------------------
+
+# "force": run every notebook on every build; any cell error fails the build.
+nb_execution_mode = "force"
+nb_execution_raise_on_error = True
+nb_execution_timeout = 120
+nb_execution_show_tb = True
+# Notebooks hold no outputs in the repository: they are computed here.
+nb_merge_streams = True
 
 # -- autodoc and napoleon ------------------------------------------------------------
 
