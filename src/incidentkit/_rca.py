@@ -182,6 +182,18 @@ class FiveWhys:
         """
         return attrs.evolve(self, action=require_text(action, "action"))
 
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
+    def _repr_markdown_(self) -> str:
+        """Show it as Markdown (see `incidentkit.render.markdown`)."""
+        from incidentkit.render import markdown  # noqa: PLC0415 - lazy
+
+        return markdown(self)
+
 
 def _factor_tuple(value: object) -> tuple[Factor, ...]:
     return typing.cast("tuple[Factor, ...]", as_tuple(value))
@@ -497,6 +509,24 @@ class Fishbone:
         return ValidationError.for_field(
             "factor_id", "the id of a factor of this fishbone", factor_id
         )
+
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
+    def _repr_markdown_(self) -> str:
+        """Show it as Markdown (see `incidentkit.render.markdown`)."""
+        from incidentkit.render import markdown  # noqa: PLC0415 - lazy
+
+        return markdown(self)
+
+    def _repr_svg_(self) -> str:
+        """Show the drawing as SVG (see `incidentkit.render.fishbone_svg`)."""
+        from incidentkit.render import fishbone_svg  # noqa: PLC0415 - lazy
+
+        return fishbone_svg(self)
 
 
 def _free(wanted: str, taken: set[str]) -> str:

@@ -18,7 +18,7 @@ import attrs
 from ._validators import text
 
 
-__all__ = ["Finding", "Level", "sort_findings"]
+__all__ = ["Finding", "Findings", "Level", "sort_findings"]
 
 
 class Level(enum.Enum):
@@ -59,11 +59,41 @@ class Finding:
         where = f" [{self.subject}]" if self.subject else ""
         return f"{self.level.value} {self.code}{where}: {self.message}"
 
+    def _repr_html_(self) -> str:
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
+
+class Findings(tuple[Finding, ...]):
+    """
+    The findings of a check, most severe first: a tuple that displays as a table.
+
+    It is a plain ``tuple`` in every other way: equal to a tuple of the same
+    findings, with a tuple's ``repr``, and it pickles and serialises as one.
+    In a notebook it shows as a table of level, code, subject and message.
+
+    Example:
+        >>> from incidentkit.findings import Finding, Findings, Level
+        >>> found = Findings([Finding("late", "Update late.", Level.WARNING)])
+        >>> found == (Finding("late", "Update late.", Level.WARNING),)
+        True
+        >>> Findings()
+        ()
+    """
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
 
 _ORDER: Final = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
 
 
-def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+def sort_findings(findings: Iterable[Finding]) -> Findings:
     """
     Return *findings* most severe first (errors, then warnings, then information).
 
@@ -74,7 +104,7 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
         findings: The findings, in any order.
 
     Returns:
-        The same findings, errors first.
+        The same findings, errors first, as `Findings` (a tuple).
 
     Example:
         >>> from incidentkit.findings import Finding, Level, sort_findings
@@ -83,7 +113,7 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
         >>> [f.code for f in sort_findings(found)]
         ['b', 'a']
     """
-    return tuple(sorted(findings, key=_level_rank))
+    return Findings(sorted(findings, key=_level_rank))
 
 
 def _level_rank(finding: Finding) -> int:

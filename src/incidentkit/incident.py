@@ -925,6 +925,12 @@ class Incident:
             a.relieve(at) if a.role == role and a.is_current else a for a in self.roles
         )
 
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
 
 _FIELDS: Final[tuple[str, ...]] = tuple(a.name for a in attrs.fields(Incident))
 

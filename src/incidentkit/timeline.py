@@ -597,3 +597,15 @@ class Timeline(Sequence[TimelineEvent]):
 
     def __reduce__(self) -> tuple[type[Timeline], tuple[tuple[TimelineEvent, ...]]]:
         return (Timeline, (self.events,))
+
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
+    def _repr_markdown_(self) -> str:
+        """Show it as Markdown (see `incidentkit.render.markdown`)."""
+        from incidentkit.render import markdown  # noqa: PLC0415 - lazy
+
+        return markdown(self)

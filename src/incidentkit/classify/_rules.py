@@ -382,6 +382,12 @@ class Classification:
             text += f" Still unknown: {'; '.join(self.unknowns)}."
         return text
 
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
 
 @runtime_checkable
 class Classifier(Protocol):

@@ -199,6 +199,12 @@ class CadenceReport:
         lines.extend(str(f) for f in self.findings)
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
 
 def _when(at: dt.datetime) -> str:
     return f"{at:%Y-%m-%d %H:%M} UTC"

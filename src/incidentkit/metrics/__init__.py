@@ -63,7 +63,7 @@ from ._recurrence import (
     response_tiers,
     service_and_category,
 )
-from ._summary import DurationSummary, GroupKey, mttd, mttr, summarize
+from ._summary import DurationSummary, GroupKey, Summaries, mttd, mttr, summarize
 
 
 __all__ = [
@@ -85,6 +85,7 @@ __all__ = [
     "RecurrenceGroup",
     "ResponseTiers",
     "Span",
+    "Summaries",
     "Unmeasured",
     "Verdict",
     "compare_periods",

@@ -96,6 +96,12 @@ class Comparison:
             f"{self.ci[0]:.2f}-{self.ci[1]:.2f}, n {self.n_before} vs {self.n_after})"
         )
 
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
 
 def _logs(incidents: Iterable[Milestoned], span: Span, side: str) -> list[float]:
     # The durations summarize would use: measured, positive, in microseconds.

@@ -105,6 +105,12 @@ class Recurrence:
             return self.gaps[middle]
         return (self.gaps[middle - 1] + self.gaps[middle]) / 2
 
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
 
 def _started(incident: Milestoned) -> dt.datetime | None:
     return incident.started_at or incident.declared_at
@@ -300,6 +306,12 @@ class ResponseTiers:
                 "8h or more": self.over_8h / total,
             }
         )
+
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
 
 
 def response_tiers(

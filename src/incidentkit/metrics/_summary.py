@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import enum
 import math
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, Final, overload
@@ -33,6 +34,7 @@ from ._periods import CALENDAR, Period, period_key, periods_between
 __all__ = [
     "DurationSummary",
     "GroupKey",
+    "Summaries",
     "mttd",
     "mttr",
     "summarize",
@@ -118,6 +120,81 @@ class DurationSummary:
     def total(self) -> int:
         """Every incident looked at: ``n + missing + invalid + open``."""
         return self.n + self.missing + sum(self.invalid.values()) + self.open
+
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
+
+class Summaries(Mapping[Any, DurationSummary]):
+    """
+    One `DurationSummary` per group: what `summarize` returns with ``by=``.
+
+    A read-only mapping from group key (a `Severity`, a service, a `Period`...)
+    to its summary, in the order `summarize` documents.  It equals a plain
+    ``dict`` of the same items, and in a notebook it shows as a table, one row
+    per group.  `span` and `by` say what it was made from.
+
+    Example:
+        >>> from incidentkit import Severity, metrics
+        >>> grouped = metrics.summarize([], by="severity")
+        >>> grouped.by, grouped[Severity.P1].n, grouped == dict(grouped)
+        ('severity', 0, True)
+        >>> grouped
+        <Summaries of time to restore by 'severity': {P1: n=0, P2: n=0, P3: n=0}>
+    """
+
+    __slots__ = ("_by", "_items", "_span")
+
+    def __init__(
+        self,
+        items: Mapping[Any, DurationSummary],
+        *,
+        span: Span,
+        by: str | Callable[[Milestoned], Hashable],
+    ) -> None:
+        """Hold *items* (copied), the summaries of *span* grouped *by*."""
+        self._items: Mapping[Any, DurationSummary] = MappingProxyType(dict(items))
+        self._span = span
+        self._by = by
+
+    @property
+    def span(self) -> Span:
+        """What was measured."""
+        return self._span
+
+    @property
+    def by(self) -> str | Callable[[Milestoned], Hashable]:
+        """What the incidents were grouped by."""
+        return self._by
+
+    def __getitem__(self, key: Any) -> DurationSummary:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        by = (
+            self._by
+            if isinstance(self._by, str)
+            else getattr(self._by, "__qualname__", repr(self._by))
+        )
+        groups = ", ".join(
+            f"{key.value if isinstance(key, enum.Enum) else key!s}: n={s.n}"
+            for key, s in self._items.items()
+        )
+        return f"<Summaries of {self._span.name} by {by!r}: {{{groups}}}>"
+
+    def _repr_html_(self) -> str:
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
 
 
 @attrs.frozen
@@ -326,7 +403,7 @@ def summarize(
     seed: int = ...,
     censored: bool = ...,
     now: dt.datetime | None = ...,
-) -> Mapping[Any, DurationSummary]: ...
+) -> Summaries: ...
 def summarize(
     incidents: Iterable[Milestoned],
     span: Span = TIME_TO_RESTORE,
@@ -338,7 +415,7 @@ def summarize(
     seed: int = 0,
     censored: bool = False,
     now: dt.datetime | None = None,
-) -> DurationSummary | Mapping[Any, DurationSummary]:
+) -> DurationSummary | Summaries:
     """
     Summarise the durations of *span* over *incidents*.
 
@@ -366,7 +443,8 @@ def summarize(
             without it, and when an open incident started after it).
 
     Returns:
-        A `DurationSummary`, or with *by* a mapping from group to summary.
+        A `DurationSummary`, or with *by* the `Summaries`: a mapping from
+        group to summary.
 
     Raises:
         ValidationError: For a bad *span*, *by*, *tz*, *ci*, *resamples*, *seed*,
@@ -415,8 +493,10 @@ def summarize(
     if by is None:
         return _summary(span, groups[None], options)
     ordered = _ordered_keys(groups, by, unit, zone)
-    return MappingProxyType(
-        {k: _summary(span, groups.get(k) or _Group(), options) for k in ordered}
+    return Summaries(
+        {k: _summary(span, groups.get(k) or _Group(), options) for k in ordered},
+        span=span,
+        by=by,
     )
 
 

@@ -501,6 +501,18 @@ class Postmortem:
             )
         return attrs.evolve(self, **changes)
 
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
+    def _repr_markdown_(self) -> str:
+        """Show it as Markdown (see `incidentkit.render.markdown`)."""
+        from incidentkit.render import markdown  # noqa: PLC0415 - lazy
+
+        return markdown(self)
+
 
 def _move(value: object) -> PostmortemMove:
     if isinstance(value, PostmortemMove):

@@ -3,6 +3,9 @@ Pictures and documents of incidentkit values, drawn at the edge.
 
 The core draws nothing.  This package holds:
 
+* `html`: any public result (an incident, a timeline, findings, a
+  classification, signal decisions, a cadence audit, metrics, a postmortem,
+  a root-cause analysis) as the HTML fragment a notebook shows;
 * `markdown`: a postmortem, a Five Whys, a Fishbone or a timeline as Markdown;
 * `fishbone_text`, `fishbone_mermaid`, `fishbone_svg` (and `fishbone_layout`,
   the boxes it draws): a fishbone as a plain-text tree, a Mermaid flowchart and
@@ -10,8 +13,8 @@ The core draws nothing.  This package holds:
 * `state_diagram`: the incident lifecycle as Mermaid, from its transition table.
 
 All user text is escaped for the output it goes into.  One private module per
-output: ``_markdown``, ``_mermaid``, ``_svg``, ``_text``, and ``_escape`` for
-the escaping they share.
+output: ``_html`` (with ``_html_base`` and ``_html_analysis``), ``_markdown``,
+``_mermaid``, ``_svg``, ``_text``, and ``_escape`` for the escaping they share.
 
 Example:
     >>> from incidentkit.render import state_diagram
@@ -21,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+from ._html import html
 from ._markdown import markdown
 from ._mermaid import fishbone_mermaid, state_diagram
 from ._svg import Box, fishbone_layout, fishbone_svg
@@ -33,6 +37,7 @@ __all__ = [
     "fishbone_mermaid",
     "fishbone_svg",
     "fishbone_text",
+    "html",
     "markdown",
     "state_diagram",
 ]

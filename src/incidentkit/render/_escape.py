@@ -1,4 +1,4 @@
-"""Escaping user text for each output: Markdown, Mermaid labels, SVG, plain text."""
+"""Escaping user text for each output: Markdown, Mermaid, SVG, HTML, plain text."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ import re
 from typing import Final
 
 
-__all__ = ["markdown_cell", "markdown_inline", "mermaid_label", "plain", "xml"]
+__all__ = [
+    "html_attribute",
+    "html_text",
+    "markdown_cell",
+    "markdown_inline",
+    "mermaid_label",
+    "plain",
+    "xml",
+]
 
 # C0 controls (but tab and newline), DEL, lone surrogates, and the XML non-characters.
 _CONTROL: Final[re.Pattern[str]] = re.compile(
@@ -86,3 +94,18 @@ def mermaid_label(value: str) -> str:
 def xml(value: str) -> str:
     """User text for XML (SVG) content or an attribute value."""
     return plain(value).translate(_XML)
+
+
+def html_text(value: str) -> str:
+    """
+    User text for HTML content, isolated for bidirectional text.
+
+    Escaped like `xml` (so it cannot open a tag or an entity), and wrapped in
+    ``<bdi>`` so right-to-left text cannot reorder what is around it.
+    """
+    return f"<bdi>{xml(value)}</bdi>"
+
+
+def html_attribute(value: str) -> str:
+    """User text for a double- or single-quoted HTML attribute value."""
+    return xml(value)

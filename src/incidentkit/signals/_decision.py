@@ -249,3 +249,9 @@ class Decision:
             parts.append(f"quantiles within {self.accuracy:.0%}")
         body = "; ".join(parts)
         return f"{head}: {body}." if body else f"{head}."
+
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)

@@ -124,6 +124,12 @@ class GoldenDecisions:
     def __iter__(self) -> Iterator[Decision]:
         return iter((self.latency, self.traffic, self.errors, self.saturation))
 
+    def _repr_html_(self) -> str:
+        """Show it as HTML in a notebook (see `incidentkit.render.html`)."""
+        from incidentkit.render import html  # noqa: PLC0415 - lazy
+
+        return html(self)
+
 
 def _same_objective(objective: float, errors: ErrorBudgetEvaluator) -> None:
     if errors.objective != objective:
