@@ -198,7 +198,7 @@ def _draw_box(box: Box) -> list[str]:
     out = [f'<g class="{box.kind}"><title>{xml(box.title)}</title>', rect]
     weight = ' font-weight="bold"' if box.kind in {"head", "category"} else ""
     out.extend(
-        f'<text x="{_fmt(box.x + PAD)}" y="{_fmt(_baseline(box, n))}"{weight}>'
+        f'<text x="{_fmt(box.x + PAD)}" y="{_fmt(_baseline(box, n))}" fill="#101828"{weight}>'
         f"{xml(line)}</text>"
         for n, line in enumerate(box.lines)
     )
@@ -248,7 +248,7 @@ def fishbone_svg(diagram: Fishbone) -> str:
     out = [
         root,
         f"<title>Fishbone: {xml(diagram.problem)}</title>",
-        '<g stroke="#344054" stroke-width="1.5" fill="none">',
+        '<g stroke="currentColor" stroke-width="1.5" fill="none" opacity="0.8">',
         _line(MARGIN / 2, spine, layout.head.x, spine, "spine"),
     ]
     for label, factors, up in layout.columns:
