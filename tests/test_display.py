@@ -244,6 +244,51 @@ def test_a_finding_and_findings_show_level_code_subject_and_message():
         assert escaped in one
 
 
+def test_a_long_findings_list_shows_counts_by_code_and_its_first_ten():
+    found = sort_findings(
+        [Finding("repaired", f"Record {n} repaired.", Level.WARNING) for n in range(25)]
+        + [Finding("rejected", "Record x rejected.", Level.ERROR)]
+    )
+
+    page = found._repr_html_()
+
+    check_html(page)
+    assert "26 findings, by code:" in page
+    assert '<span class="ik-code"><bdi>rejected</bdi></span></td><td>1</td>' in page
+    assert '<span class="ik-code"><bdi>repaired</bdi></span></td><td>25</td>' in page
+    assert "Record 8 repaired." in page
+    assert "Record 9 repaired." not in page
+    assert "&#8230; and 16 more" in page
+
+
+def test_twenty_findings_are_all_shown():
+    found = sort_findings(Finding("f", f"Number {n}.") for n in range(20))
+
+    page = found._repr_html_()
+
+    assert "20 findings" in page
+    assert "Number 19." in page
+    assert "by code" not in page
+
+
+def test_a_long_timeline_shows_its_first_and_last_thirty_events():
+    inc = Incident.declare("Long", severity="P3", at=T0, declared_by="ana")
+    for n in range(1, 100):
+        inc = inc.note(f"note {n}", at=T0 + n * MIN, by="ana")
+
+    page = inc.timeline._repr_html_()
+
+    check_html(page)
+    assert page.count("<tr><td>") == 61
+    # Declaring records two events (declared, commander), then 99 notes.
+    assert "101 events" in page
+    assert "note 28</bdi>" in page
+    assert "note 29</bdi>" not in page
+    assert "&#8230; 41 more events" in page
+    assert "note 70</bdi>" in page
+    assert "note 69</bdi>" not in page
+
+
 def test_no_findings_say_so():
     page = Findings()._repr_html_()
 

@@ -7,6 +7,7 @@ drawn here; the analysis results in ``_html_analysis``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -33,7 +34,7 @@ from incidentkit.spans import (
     Measurement,
     Unmeasured,
 )
-from incidentkit.timeline import Timeline
+from incidentkit.timeline import Event, Timeline
 
 from . import _html_analysis as analysis
 from ._html_base import (
@@ -114,9 +115,31 @@ def _finding(finding: Finding) -> str:
     )
 
 
+FINDINGS_SHOWN: Final = 20
+"""A longer findings list shows its counts by code and its first ten findings."""
+TIMELINE_SHOWN: Final = 60
+"""A longer timeline shows its first and last thirty events."""
+
+
 def _findings(found: Findings) -> str:
     count = f"{len(found)} finding{'' if len(found) == 1 else 's'}"
-    return f'<div class="ik-meta">{count}</div>{findings_table(found)}'
+    if len(found) <= FINDINGS_SHOWN:
+        return f'<div class="ik-meta">{count}</div>{findings_table(found)}'
+    by_code = Counter((f.level, f.code) for f in found)
+    counts = table(
+        ["Level", "Code", "Count"],
+        (
+            [level_badge(level), f'<span class="ik-code">{user(code)}</span>', f"{n:,}"]
+            for (level, code), n in by_code.most_common()
+        ),
+    )
+    shown = FINDINGS_SHOWN // 2
+    return (
+        f'<div class="ik-meta">{len(found):,} findings, by code:</div>{counts}'
+        f'<div class="ik-meta">The first {shown}:</div>'
+        + findings_table(found[:shown])
+        + f'<div class="ik-meta">&#8230; and {len(found) - shown:,} more</div>'
+    )
 
 
 # -- the incident -------------------------------------------------------------------
@@ -197,21 +220,24 @@ def _incident(incident: Incident) -> str:
     )
 
 
+def _event_row(event: Event) -> list[str]:
+    return [
+        when(event.at),
+        event.kind.replace("_", " "),
+        user(event.by) if event.by else "",
+        user(event.describe()),
+    ]
+
+
 def timeline_table(timeline: Timeline) -> str:
-    """The events: time in UTC, kind, actor and what happened."""
-    return table(
-        ["Time (UTC)", "Kind", "By", "What"],
-        (
-            [
-                when(event.at),
-                event.kind.replace("_", " "),
-                user(event.by) if event.by else "",
-                user(event.describe()),
-            ]
-            for event in timeline
-        ),
-        empty="No events.",
-    )
+    """The events: time in UTC, kind, actor and what happened (long ones cut)."""
+    events = tuple(timeline)
+    rows = [_event_row(event) for event in events]
+    if len(rows) > TIMELINE_SHOWN:
+        half = TIMELINE_SHOWN // 2
+        gap = f"&#8230; {len(rows) - 2 * half:,} more events"
+        rows = [*rows[:half], [gap, "", "", ""], *rows[-half:]]
+    return table(["Time (UTC)", "Kind", "By", "What"], rows, empty="No events.")
 
 
 def _timeline(timeline: Timeline) -> str:

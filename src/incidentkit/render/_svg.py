@@ -198,7 +198,8 @@ def _draw_box(box: Box) -> list[str]:
     out = [f'<g class="{box.kind}"><title>{xml(box.title)}</title>', rect]
     weight = ' font-weight="bold"' if box.kind in {"head", "category"} else ""
     out.extend(
-        f'<text x="{_fmt(box.x + PAD)}" y="{_fmt(_baseline(box, n))}" fill="#101828"{weight}>'
+        f'<text x="{_fmt(box.x + PAD)}" y="{_fmt(_baseline(box, n))}" '
+        f'fill="#101828"{weight}>'
         f"{xml(line)}</text>"
         for n, line in enumerate(box.lines)
     )
