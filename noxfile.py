@@ -27,6 +27,7 @@ nox.options.sessions = [
     "tests_lowest",
     "docs",
     "coverage",
+    "browser",
 ]
 
 ROOT = Path(__file__).parent
@@ -34,6 +35,7 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 LOWEST = ["attrs==24.2.0", "cattrs==24.1.0", "python-dateutil==2.8.2"]
 COVERAGE_GATE = "95"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
 
 def _expose_pyenv_interpreters() -> None:
@@ -157,6 +159,38 @@ def coverage(session: nox.Session) -> None:
         session.error("no coverage data: run the tests sessions first")
     session.run("coverage", "combine", "--keep", *files)
     session.run("coverage", "report", f"--fail-under={COVERAGE_GATE}")
+
+
+def _ensure_chromium(session: nox.Session) -> None:
+    """Debian's chromium at CHROMIUM: installed with apt-get when missing and root."""
+    if CHROMIUM.exists():
+        return
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        session.error(
+            f"{CHROMIUM} is missing: install Debian's chromium "
+            "(sudo apt-get install chromium) or set CHROMIUM to a Chromium binary"
+        )
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", "-qq", external=True, env=env)
+    session.run("apt-get", "install", "-y", "-qq", "chromium", external=True, env=env)
+
+
+@nox.session(python="3.12")
+def browser(session: nox.Session) -> None:
+    """The HTML report opened in headless chromium: its DOM, screenshots, dark mode."""
+    _ensure_chromium(session)
+    session.install(*group("browser"), ".")
+    page = Path(session.create_tmp()) / "report.html"
+    session.run("incidentkit", "report", "--format", "html", "-o", str(page))
+    session.run(
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests/browser",
+        *session.posargs,
+        env={"INCIDENTKIT_PAGE": str(page), "CHROMIUM": str(CHROMIUM)},
+    )
 
 
 @nox.session(python="3.12", default=False)

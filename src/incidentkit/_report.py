@@ -1,9 +1,10 @@
 """
-The metrics report ``incidentkit report`` prints: built once, rendered three ways.
+The metrics report ``incidentkit report`` prints: built once, rendered four ways.
 
 `build` computes a plain, JSON-ready structure from incidents and the importer's
-findings; `as_table` (an 80-column terminal), `as_markdown` and `as_json` render
-it.  Every figure comes from `incidentkit.metrics`.
+findings; `as_table` (an 80-column terminal), `as_markdown`, `as_json` and
+`as_html` (a self-contained page with charts) render it.  Every figure comes
+from `incidentkit.metrics`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from incidentkit.metrics._summary import when
 from incidentkit.spans import IncidentRecord, Span
 
 
-__all__ = ["as_json", "as_markdown", "as_table", "build"]
+__all__ = ["as_html", "as_json", "as_markdown", "as_table", "build"]
 
 EXAMPLES: Final = 3
 GROUP_WIDTH: Final = 24
@@ -150,6 +151,31 @@ def _findings(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     ]
 
 
+def _charts(
+    records: Sequence[IncidentRecord], span: Span, unit: str, tz: str
+) -> dict[str, Any]:
+    """What the HTML page's charts draw: durations per severity, periods' summaries."""
+    durations: dict[str, list[float]] = {}
+    for level in sorted({r.severity for r in records}, key=lambda s: s.rank):
+        durations[level.value] = []
+    for record in records:
+        took = span.measure(record).duration
+        if took is not None and took > dt.timedelta(0):
+            durations[record.severity.value].append(took.total_seconds())
+    for values in durations.values():
+        values.sort()
+    periods = metrics.summarize(records, span, by=unit, tz=tz)
+    return {
+        "unit": unit,
+        "durations": durations,
+        "periods": [
+            _summary(_label(k), s)
+            for k, s in periods.items()
+            if isinstance(k, metrics.Period)
+        ],
+    }
+
+
 def build(
     incidents: Iterable[IncidentRecord],
     findings: Iterable[Finding],
@@ -160,6 +186,7 @@ def build(
     by: str = "severity",
     tz: str = "UTC",
     window: dt.timedelta = dt.timedelta(days=30),
+    charts: bool = False,
 ) -> dict[str, Any]:
     """
     Compute the report.
@@ -173,6 +200,8 @@ def build(
         by: The grouping (severity, service, category or a calendar unit).
         tz: The zone calendar periods are cut in.
         window: The recurrence window.
+        charts: Also the data `as_html` draws (key ``"charts"``): every
+            duration per severity, and a summary per period.
 
     Returns:
         A JSON-ready mapping.
@@ -184,7 +213,7 @@ def build(
     tiers = metrics.response_tiers(records, metrics.TIME_TO_RESTORE)
     dates = [d for d in map(when, records) if d is not None]
     unit = by if by in metrics.CALENDAR else "quarter"
-    return {
+    report: dict[str, Any] = {
         "source": source,
         "incidents": len(records),
         "open": sum(1 for r in records if r.status in OPEN_STATUSES),
@@ -218,6 +247,9 @@ def build(
         "trend": _trend(records, span, unit, tz),
         "findings": _findings(findings),
     }
+    if charts:
+        report["charts"] = _charts(records, span, unit, tz)
+    return report
 
 
 def as_json(report: Mapping[str, Any]) -> str:
@@ -434,3 +466,128 @@ def as_markdown(report: Mapping[str, Any]) -> str:
         out += ["", f"## {title}", ""]
         out += [f"- {_cell(t.strip())}" for t in lines[key]]
     return "\n".join(out) + "\n"
+
+
+_NUMERIC: Final = frozenset(range(1, len(_COLUMNS) - 1))
+
+
+def _seconds_td(seconds: float | None) -> dt.timedelta | None:
+    return None if seconds is None else dt.timedelta(seconds=seconds)
+
+
+def _restored(row: Mapping[str, Any], span: Span) -> metrics.DurationSummary:
+    """A report's summary row as a `DurationSummary` again, for the trend chart."""
+    ci = row["median_ci"]
+    return metrics.DurationSummary(
+        span=span,
+        n=row["n"],
+        missing=row["missing"],
+        invalid=dict(row["invalid"]),
+        open=row["open"],
+        median=_seconds_td(row["median"]),
+        p90=_seconds_td(row["p90"]),
+        p95=_seconds_td(row["p95"]),
+        geometric_mean=_seconds_td(row["geometric_mean"]),
+        mean=_seconds_td(row["mean"]),
+        min=None,
+        max=_seconds_td(row["max"]),
+        median_ci=None
+        if ci is None
+        else (dt.timedelta(seconds=ci[0]), dt.timedelta(seconds=ci[1])),
+        ci_level=0.95,
+    )
+
+
+def _figures(report: Mapping[str, Any]) -> tuple[str, str]:
+    """The distribution and the trend charts, each in its figure."""
+    from incidentkit.render import distribution_svg, trend_svg  # noqa: PLC0415
+
+    charts = report.get("charts")
+    if charts is None:
+        note = '<p class="note">No chart: the report was built without its data.</p>\n'
+        return note, note
+    name = report["span"]["name"]
+    span = Span(report["span"]["start"], report["span"]["end"], name=name)
+    durations = {
+        level: [dt.timedelta(seconds=s) for s in values]
+        for level, values in charts["durations"].items()
+    }
+    periods = {row["group"]: _restored(row, span) for row in charts["periods"]}
+    distribution = distribution_svg(
+        durations, title=f"{name}: distribution by severity"
+    )
+    trend = trend_svg(periods, title=f"{name}: median per {charts['unit']}")
+    first = (
+        f'<figure class="distribution">\n{distribution}<figcaption>The share of '
+        f"incidents whose {_escape(name)} was at most each duration (log scale), "
+        "per severity; zero durations left out.</figcaption>\n</figure>\n"
+    )
+    second = (
+        f'<figure class="trend">\n{trend}<figcaption>The median per '
+        f"{_escape(charts['unit'])} with its 95% bootstrap interval (band), and "
+        "the incidents in each (bars).</figcaption>\n</figure>\n"
+    )
+    return first, second
+
+
+def _escape(text: str) -> str:
+    from incidentkit.render._escape import xml  # noqa: PLC0415
+
+    return xml(text)
+
+
+def _items(lines: Sequence[str]) -> list[str]:
+    out = ["<ul>"]
+    for line in lines:
+        sub = ' class="sub"' if line.startswith(" ") else ""
+        out.append(f"<li{sub}>{_escape(line)}</li>")
+    out.append("</ul>")
+    return out
+
+
+def as_html(report: Mapping[str, Any]) -> str:
+    """
+    The report as one self-contained HTML page, with its two charts.
+
+    The same sections and figures as `as_table`, plus the duration
+    distribution after the summary table and the median per period in the
+    trend section (drawn when *report* was built with ``charts=True``).  The
+    page has no script and loads nothing; it follows the reader's light or
+    dark preference.  All user text is escaped.
+    """
+    from incidentkit.render._page import page  # noqa: PLC0415
+
+    lines = _lines(report)
+    distribution, trend = _figures(report)
+    out = ["<h1>Incident metrics</h1>"]
+    out += [f'<p class="lead">{_escape(t)}</p>' for t in lines["head"]]
+    out.append(f"<h2>{_escape(report['span']['name'])} by {_escape(report['by'])}</h2>")
+    out.append("<table>")
+    out.append(
+        "<thead><tr>"
+        + "".join(f'<th scope="col">{_escape(c)}</th>' for c in _COLUMNS)
+        + "</tr></thead>"
+    )
+    out.append("<tbody>")
+    for row in _rows(report):
+        cells = [
+            f'<td class="num">{_escape(c)}</td>'
+            if i in _NUMERIC
+            else f"<td>{_escape(c)}</td>"
+            for i, c in enumerate(row)
+        ]
+        cells[0] = f'<th scope="row">{_escape(row[0])}</th>'
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out += ["</tbody>", "</table>", distribution.rstrip("\n")]
+    unit = (report["trend"] or {}).get("unit", "quarter")
+    for title, key in (
+        ("Response tiers (time to restore)", "tiers"),
+        ("Recurrence", "recurrence"),
+        (f"Trend ({unit})", "trend"),
+        ("Data quality", "quality"),
+    ):
+        out.append(f"<h2>{_escape(title)}</h2>")
+        out += _items(lines[key])
+        if key == "trend":
+            out.append(trend.rstrip("\n"))
+    return page(f"Incident metrics: {report['source']}", "\n".join(out) + "\n")

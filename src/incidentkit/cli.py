@@ -11,6 +11,7 @@ Example:
         $ incidentkit report
         $ incidentkit report incidents.jsonl --by quarter --span resolve
         $ incidentkit report statuspage.json --format markdown
+        $ incidentkit report --format html -o report.html
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ __all__ = ["main"]
 
 BY_CHOICES: Final = ("severity", "service", "category", "year", "quarter", "month")
 SOURCES: Final = ("auto", "incidentkit", "statuspage")
-FORMATS: Final = ("table", "json", "markdown")
+FORMATS: Final = ("table", "json", "markdown", "html")
 PROGRESS_EVERY: Final = 10_000
 _PEEK: Final = 1 << 20
 
@@ -106,7 +107,16 @@ def _parser() -> argparse.ArgumentParser:
         help="the duration summarised (restore: impact start to mitigation)",
     )
     report.add_argument(
-        "--format", choices=FORMATS, default="table", help="output format (table)"
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="output format (table); html: one self-contained page with charts",
+    )
+    report.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE (default: standard output)",
     )
     report.add_argument(
         "--tz", default="UTC", help="IANA zone calendar periods are cut in (UTC)"
@@ -298,14 +308,23 @@ def _report(args: argparse.Namespace) -> int:
         by=args.by,
         tz=args.tz,
         window=args.window,
+        charts=args.format == "html",
     )
     render = {
         "table": _report.as_table,
         "json": _report.as_json,
         "markdown": _report.as_markdown,
+        "html": _report.as_html,
     }[args.format]
     text = render(built)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    text = text if text.endswith("\n") else text + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _InputError(f"{args.output}: {_first_line(exc)}") from exc
     return 0
 
 
@@ -317,7 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: The arguments, without the program name; `sys.argv` when ``None``.
 
     Returns:
-        The exit status: 0, or 2 for bad options or unreadable input.
+        The exit status: 0, or 2 for bad options, unreadable input or an
+        unwritable output file.
     """
     parser = _parser()
     args: Any = parser.parse_args(sys.argv[1:] if argv is None else argv)
