@@ -141,11 +141,12 @@ def _incidents(incidents: Iterable[Milestoned]) -> list[Milestoned]:
             "incidents", "an iterable of Incident or IncidentRecord values", incidents
         )
     try:
-        items = list(incidents)
+        iterator = iter(incidents)
     except TypeError:
         raise ValidationError.for_field(
             "incidents", "an iterable of Incident or IncidentRecord values", incidents
         ) from None
+    items = list(iterator)  # a generator's own TypeError is its own
     # One set of types instead of an isinstance per incident; the position is
     # looked for only when something is wrong.
     if not all(issubclass(kind, _INCIDENT_TYPES) for kind in set(map(type, items))):
