@@ -43,6 +43,7 @@ LAYERS = {
     "render": EDGES,
     "interop": EDGES,
     "datasets": EDGES,
+    "frames": EDGES,
     "cli": EDGES,
     "_report": EDGES,
     "__init__": EDGES,
