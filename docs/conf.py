@@ -93,7 +93,7 @@ html_title = f"incidentkit {release}"
 # text instead of failing the build.
 _EXTERNAL = (
     r"(datetime|typing|collections\.abc|collections|enum|os|pathlib|io|json|re"
-    r"|types|zoneinfo|functools|attrs|attr|cattrs|dateutil)(\..+)?"
+    r"|types|zoneinfo|functools|attrs|attr|cattrs|dateutil|matplotlib)(\..+)?"
 )
 nitpick_ignore_regex = [
     (r"py:.*", _EXTERNAL),
