@@ -103,7 +103,7 @@ html_title = f"incidentkit {release}"
 # text instead of failing the build.
 _EXTERNAL = (
     r"(datetime|typing|collections\.abc|collections|enum|os|pathlib|io|json|re"
-    r"|types|zoneinfo|functools|attrs|attr|cattrs|dateutil|pandas|numpy)(\..+)?"
+    r"|types|zoneinfo|functools|attrs|attr|cattrs|dateutil|pandas|numpy|matplotlib)(\..+)?"
 )
 nitpick_ignore_regex = [
     (r"py:.*", _EXTERNAL),

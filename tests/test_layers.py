@@ -41,6 +41,7 @@ LAYERS = {
     "rca": CAPABILITIES,
     "postmortem": CAPABILITIES,
     "render": EDGES,
+    "plot": EDGES,
     "interop": EDGES,
     "datasets": EDGES,
     "frames": EDGES,
