@@ -109,9 +109,9 @@ def name(artist: Artist) -> str:
 
 
 @pytest.fixture(autouse=True)
-def no_pyplot_figures() -> Iterator[None]:
+def close_figures() -> Iterator[None]:
     yield
-    assert plt.get_fignums() == []
+    plt.close("all")
 
 
 # -- the module and its optional dependency -----------------------------------------
@@ -128,7 +128,7 @@ def test_importing_the_module_does_not_import_matplotlib():
     assert out.stdout.strip() == "[]"
 
 
-def test_a_new_figure_is_made_without_pyplot():
+def test_a_new_figure_is_a_pyplot_figure_so_notebooks_show_it():
     code = """
 import datetime as dt, sys
 from incidentkit import Severity, Status, plot
@@ -137,13 +137,14 @@ t = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 r = IncidentRecord(id="a", title="a", severity=Severity.P2, status=Status.MONITORING,
                    started_at=t, mitigated_at=t + dt.timedelta(hours=1))
 ax = plot.durations([r])
-print("matplotlib.pyplot" in sys.modules, type(ax.figure).__name__)
+import matplotlib.pyplot as plt
+print(plt.get_fignums(), ax.figure is plt.gcf(), type(ax.figure).__name__)
 """
     out = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert out.stderr == ""
-    assert out.stdout.strip() == "False Figure"
+    assert out.stdout.strip() == "[1] True Figure"
 
 
 def _calls() -> dict[str, object]:
@@ -179,6 +180,7 @@ def test_each_plot_draws_on_the_axes_given_and_saves_a_png(name, tmp_path):
     }[name]
     assert call() is ax
     assert ax.get_lines()
+    assert plt.get_fignums() == []  # the caller's figure only: nothing in pyplot
     target = tmp_path / f"{name}.png"
     figure.savefig(target)
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -193,6 +195,7 @@ def test_without_ax_each_plot_makes_its_own_figure(name):
     assert isinstance(ax, Axes)
     assert type(ax.figure) is Figure
     assert ax.figure.axes[0] is ax
+    assert plt.get_fignums() == [ax.figure.number]  # one new pyplot figure
 
 
 @pytest.mark.parametrize("bad", ["axes", 3, plt])
@@ -559,6 +562,30 @@ def test_timeline_marks_milestones_updates_and_shaded_spans():
     ]
     assert ax.get_title() == "inc-42: Checkout down (P1)"
     assert ax.get_xlabel() == "time (UTC)"
+
+
+def test_timeline_milestones_close_together_share_one_label():
+    t0 = dt.datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
+    inc = Incident.declare(
+        "x",
+        severity="P2",
+        declared_by="ana",
+        at=t0 + 2 * MIN,
+        detected_at=t0 + MIN,
+        started_at=t0,
+    )
+    inc = inc.acknowledge(at=t0 + 3 * MIN)
+    inc = inc.mitigate(at=t0 + 120 * MIN).resolve(at=t0 + 180 * MIN)
+
+    ax = plot.incident_timeline(inc)
+
+    # 198 minutes shown: labels within a fortieth (about 5 minutes) merge.
+    assert [t.get_text() for t in ax.texts] == [
+        "started, detected, declared, acknowledged",
+        "mitigated",
+        "resolved",
+    ]
+    assert len(lines(ax, "_milestone")) == 6
 
 
 def test_timeline_dates_are_in_utc_whatever_matplotlib_is_set_to():

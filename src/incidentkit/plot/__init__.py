@@ -15,11 +15,11 @@ module does not import matplotlib; each function does, and raises an
   state changes.
 
 Every function takes ``ax=``, the matplotlib ``Axes`` to draw on, and returns
-the axes it drew on.  Without ``ax`` it makes a new ``matplotlib.figure.Figure``
-directly, not through ``pyplot``: no global figure is created, nothing is
-shown, and the figure is freed with its axes.  Save it with
-``ax.figure.savefig("plot.png")``; in a notebook, show it by leaving
-``ax.figure`` as a cell's last expression.
+the axes it drew on; none calls ``show()``.  Without ``ax`` it makes a new
+figure with ``matplotlib.pyplot.figure()``, as pandas and seaborn do, so a
+notebook shows it below the cell.  Save it with ``ax.figure.savefig("plot.png")``;
+in a script or a loop, free it with ``matplotlib.pyplot.close(ax.figure)``, or
+pass ``ax=`` to draw on a figure of your own.
 
 Example:
     >>> from incidentkit import datasets, plot

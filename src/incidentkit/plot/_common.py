@@ -84,13 +84,15 @@ def check_axes(ax: object) -> None:
         raise refuse("ax", "a matplotlib Axes, or None for a new figure", ax)
 
 
-def axes(ax: matplotlib.axes.Axes | None) -> matplotlib.axes.Axes:
-    """*ax*, or the axes of a new figure made without pyplot (nothing global)."""
+def axes(
+    ax: matplotlib.axes.Axes | None, size: tuple[float, float] | None = None
+) -> matplotlib.axes.Axes:
+    """*ax*, or the axes of a new pyplot figure, *size* inches (a notebook shows it)."""
     if ax is not None:
         return ax
-    from matplotlib.figure import Figure  # noqa: PLC0415 - lazy: optional
+    import matplotlib.pyplot as plt  # noqa: PLC0415 - lazy: optional
 
-    return Figure(layout="constrained").add_subplot()
+    return plt.figure(figsize=size, layout="constrained").add_subplot()
 
 
 def seconds(value: dt.timedelta) -> float:
@@ -137,7 +139,7 @@ def date_axis(ax: matplotlib.axes.Axes) -> None:
     from matplotlib import dates  # noqa: PLC0415 - lazy: optional
 
     # matplotlib.dates has no type annotations.
-    locator = dates.AutoDateLocator(tz=UTC)  # type: ignore[no-untyped-call]
+    locator = dates.AutoDateLocator(tz=UTC, maxticks=8)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
     formatter = dates.ConciseDateFormatter(locator, tz=UTC)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_formatter(formatter)

@@ -95,9 +95,8 @@ def decisions(
     Args:
         decisions: `incidentkit.signals.Decision` values of one signal, in any
             order (they are drawn in time order).
-        ax: The matplotlib axes to draw on.  By default a new
-            ``matplotlib.figure.Figure`` is made, without pyplot: nothing
-            global changes and no window opens; reach it as ``ax.figure``.
+        ax: The matplotlib axes to draw on.  By default a new pyplot
+            figure (a notebook shows it; reach it as ``ax.figure``).
 
     Returns:
         The axes drawn on.

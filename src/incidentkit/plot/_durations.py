@@ -89,9 +89,8 @@ def durations(
             ``"week"``, in UTC), a function of an incident, as
             `incidentkit.metrics.summarize` takes them; or ``None`` for one
             curve of every incident.
-        ax: The matplotlib axes to draw on.  By default a new
-            ``matplotlib.figure.Figure`` is made, without pyplot: nothing
-            global changes and no window opens; reach it as ``ax.figure``.
+        ax: The matplotlib axes to draw on.  By default a new pyplot
+            figure (a notebook shows it; reach it as ``ax.figure``).
 
     Returns:
         The axes drawn on.

@@ -54,9 +54,8 @@ def incident_timeline(
 
     Args:
         incident: The `incidentkit.incident.Incident`.
-        ax: The matplotlib axes to draw on.  By default a new
-            ``matplotlib.figure.Figure`` is made, without pyplot: nothing
-            global changes and no window opens; reach it as ``ax.figure``.
+        ax: The matplotlib axes to draw on.  By default a new pyplot
+            figure (a notebook shows it; reach it as ``ax.figure``).
 
     Returns:
         The axes drawn on.
@@ -83,7 +82,8 @@ def incident_timeline(
     check_axes(ax)
     if not isinstance(incident, Incident):
         raise refuse("incident", "an Incident", incident)
-    ax = axes(ax)
+    rows = len({(a.role.name, a.person) for a in incident.roles}) + 1
+    ax = axes(ax, size=(10.0, 2.5 + 0.55 * rows))
     _draw(ax, incident)
     return ax
 
@@ -139,11 +139,11 @@ def _draw(ax: matplotlib.axes.Axes, incident: Incident) -> None:
             alpha=0.15,
             label=f"{span.name}: {format_duration(duration)}",
         )
-    longest = _milestones(ax, incident, num)
     names = [*row_of, _UPDATES]
     ax.set_yticks(range(len(names)), names)
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.set_xlim(num(first - margin), num(last + margin))
+    longest = _milestones(ax, incident, num)
     date_axis(ax)
     ax.set_xlabel("time (UTC)")
     # Above the milestone names, which stand upright over the axes.
@@ -165,17 +165,30 @@ def _draw(ax: matplotlib.axes.Axes, incident: Incident) -> None:
 def _milestones(
     ax: matplotlib.axes.Axes, incident: Incident, num: Callable[[dt.datetime], float]
 ) -> int:
-    """Draw the milestones; return the length of the longest label."""
+    """
+    Draw the milestones; return the length of the longest label.
+
+    Each milestone has its line; milestones closer together than a fortieth of
+    the time shown share one label (at the first), so labels never overlap.
+    """
     at: dict[dt.datetime, list[str]] = {}
     for name in MILESTONES:
         instant = getattr(incident, name)
         if instant is not None:
             at.setdefault(instant, []).append(name.removesuffix("_at"))
-    longest = 0
-    for instant, names in at.items():
+    low, high = ax.get_xlim()
+    close = (high - low) / 40
+    labels: list[tuple[float, list[str]]] = []
+    for instant, names in sorted(at.items()):
         x = num(instant)
-        longest = max(longest, len(", ".join(names)))
         ax.axvline(x, color="0.35", linewidth=0.8, linestyle="--", label="_milestone")
+        if labels and x - labels[-1][0] < close:
+            labels[-1][1].extend(names)
+        else:
+            labels.append((x, list(names)))
+    longest = 0
+    for x, names in labels:
+        longest = max(longest, len(", ".join(names)))
         ax.text(
             x,
             1.01,

@@ -65,9 +65,8 @@ def trend(
             `incidentkit.metrics.DurationSummary`, in time order.
         comparison: A `incidentkit.metrics.Comparison` of two periods of the
             same span, from `incidentkit.metrics.compare_periods`.
-        ax: The matplotlib axes to draw on.  By default a new
-            ``matplotlib.figure.Figure`` is made, without pyplot: nothing
-            global changes and no window opens; reach it as ``ax.figure``.
+        ax: The matplotlib axes to draw on.  By default a new pyplot
+            figure (a notebook shows it; reach it as ``ax.figure``).
 
     Returns:
         The axes the medians are drawn on.

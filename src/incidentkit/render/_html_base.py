@@ -56,7 +56,7 @@ STYLE: Final[str] = (
     "<style>"
     ".ik{color-scheme:light dark;color:inherit;background:transparent;"
     "font-family:inherit;font-size:0.95em;line-height:1.45;max-width:72em;"
-    "overflow-wrap:anywhere;text-align:left}"
+    "overflow-wrap:break-word;text-align:left}"
     ".ik *{box-sizing:border-box}"
     f".ik-card{{border:1px solid {_LINE};border-radius:6px;"
     "padding:0.5em 0.8em;margin:0.3em 0;background:transparent}"
@@ -67,8 +67,11 @@ STYLE: Final[str] = (
     ".ik-table{border-collapse:collapse;margin:0.2em 0;background:transparent}"
     f".ik-table th,.ik-table td{{border-bottom:1px solid {_FAINT};"
     "padding:0.15em 0.7em 0.15em 0;text-align:left;vertical-align:top;"
-    "overflow-wrap:anywhere;color:inherit;background:transparent}"
-    ".ik-table th{font-weight:600}"
+    "color:inherit;background:transparent}"
+    # Headers and short cells keep their words whole; the last column holds the
+    # free text (what happened, a message), where even a very long word wraps.
+    ".ik-table th{font-weight:600;white-space:nowrap}"
+    ".ik-table td:last-child{overflow-wrap:anywhere}"
     ".ik-num{font-variant-numeric:tabular-nums;white-space:nowrap}"
     ".ik-list{margin:0.2em 0;padding-left:1.4em}"
     f".ik-badge{{display:inline-block;border:1px solid {_LINE};"
