@@ -42,7 +42,8 @@ def incident_timeline(
 
     * Each milestone that is set (started, detected, declared, acknowledged,
       mitigated, resolved, closed) is a vertical line, labelled at the top;
-      milestones at the same instant share one line and one label.
+      milestones at the same instant share one line, and milestones closer
+      together than a fortieth of the time shown share one label.
     * Each role assignment is a bar on its own row (``"incident_commander:
       ana"``), from when it was assumed to when it was relieved; one still
       held runs to the incident's last milestone or event.
