@@ -16,10 +16,13 @@ if TYPE_CHECKING:
     import matplotlib.axes
 
 
+from incidentkit.render import _charts
+
+
 INSTALL: Final = "pip install 'incidentkit[plot]'"
 
-SEVERITY_COLOURS: Final = {"P1": "#d62728", "P2": "#ff7f0e", "P3": "#1f77b4"}
-"""The colour of each severity, the same in every plot."""
+# The colour of each severity, the same in every plot, page and notebook card.
+SEVERITY_COLOURS: Final = _charts.SEVERITY_COLOURS
 
 # Colours for other groups: matplotlib's tab10 without the severities' three.
 OTHER_COLOURS: Final = (

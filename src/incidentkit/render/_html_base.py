@@ -18,6 +18,7 @@ from incidentkit._time import format_duration
 from incidentkit.findings import Finding, Level
 from incidentkit.severity import Severity
 
+from ._charts import SEVERITY_COLOURS
 from ._escape import html_attribute, html_text
 
 
@@ -40,12 +41,10 @@ __all__ = [
 ]
 
 ACCENTS: Final[dict[str, str]] = {
-    "p1": "#d62728",
-    "p2": "#ff7f0e",
-    "p3": "#1f77b4",
-    "error": "#d62728",
-    "warning": "#ff7f0e",
-    "info": "#1f77b4",
+    **{level.lower(): colour for level, colour in SEVERITY_COLOURS.items()},
+    "error": SEVERITY_COLOURS["P1"],
+    "warning": SEVERITY_COLOURS["P2"],
+    "info": SEVERITY_COLOURS["P3"],
 }
 """The accent of each severity and finding level (the Tableau 10 red, orange, blue)."""
 
