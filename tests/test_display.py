@@ -444,6 +444,17 @@ def test_summaries_equal_a_dict_and_repr_usefully():
         grouped[Severity.P1] = grouped[Severity.P2]  # type: ignore[index]
 
 
+def test_summaries_pickle_for_caches_and_worker_processes():
+    records = [restored(10), restored(30, day=1), restored(0, day=2)]
+    grouped = metrics.summarize(records, by="severity", resamples=20)
+
+    again = pickle.loads(pickle.dumps(grouped))
+
+    assert again == grouped
+    assert (again.span, again.by) == (grouped.span, "severity")
+    assert dict(again[Severity.P2].invalid) == {"zero": 1}
+
+
 def test_a_comparison_puts_the_verdict_first():
     before = [restored(m, day=d) for d, m in enumerate([50, 60, 70, 80])]
     after = [restored(m, day=10 + d) for d, m in enumerate([20, 25, 30, 35])]

@@ -8,11 +8,11 @@ import enum
 import math
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from operator import attrgetter
-from types import MappingProxyType
 from typing import Any, Final, overload
 
 import attrs
 
+from incidentkit._frozen import FrozenMap
 from incidentkit._lifecycle import STATUS_MILESTONES
 from incidentkit._time import ensure_utc, resolve_zone
 from incidentkit._validators import check_bool, check_fraction, check_positive_int
@@ -156,7 +156,7 @@ class Summaries(Mapping[Any, DurationSummary]):
         by: str | Callable[[Milestoned], Hashable],
     ) -> None:
         """Hold *items* (copied), the summaries of *span* grouped *by*."""
-        self._items: Mapping[Any, DurationSummary] = MappingProxyType(dict(items))
+        self._items: Mapping[Any, DurationSummary] = FrozenMap(dict(items))
         self._span = span
         self._by = by
 
@@ -247,7 +247,7 @@ def _summary(span: Span, group: _Group, options: _Options) -> DurationSummary:
     values = group.durations
     values.sort()
     n = len(values)
-    invalid = MappingProxyType(dict(sorted(group.invalid.items())))
+    invalid = FrozenMap(dict(sorted(group.invalid.items())))
     censored = None
     if options.censored and (values or group.running):
         km = _stats.kaplan_meier_median(
