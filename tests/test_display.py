@@ -39,6 +39,13 @@ QUOTES_ESCAPED = "&quot;quotes&quot; &amp; &#39;apostrophes&#39;"
 ENTITY = "&amp;"
 ENTITY_ESCAPED = "&amp;amp;"
 LONG = "w" * 300
+
+
+def whole(page: str) -> str:
+    """The page without the break points very long words get (see below)."""
+    return page.replace("<wbr>", "")
+
+
 HEBREW = "שירות התשלומים"
 ARABIC = "خدمة الدفع"
 HOSTILE = f"{SCRIPT} {QUOTES} {ENTITY} {LONG} {HEBREW} {ARABIC}"
@@ -178,7 +185,7 @@ def test_an_incident_is_a_card_with_milestones_spans_and_roles():
     ]:
         assert expected in page
     for escaped in ESCAPED:
-        assert escaped in page
+        assert escaped in whole(page)
 
 
 def test_an_incident_says_why_a_span_is_missing():
@@ -188,6 +195,22 @@ def test_an_incident_says_why_a_span_is_missing():
 
     assert "not measured: started_at was never recorded" in page
     assert "ik-p3" in page
+
+
+def test_an_unset_milestone_is_not_yet_or_was_not_recorded():
+    open_one = Incident.declare("Open", severity="P3", at=T0, declared_by="ana")
+    closed = open_one.mitigate(at=T0 + MIN).resolve(at=T0 + 2 * MIN)
+
+    def cell(page, milestone):
+        row = page.split(f"<tr><td>{milestone}</td><td>")[1]
+        return row.split("</td>")[0]
+
+    page = open_one._repr_html_()
+    assert cell(page, "resolved") == '<span class="ik-none">not yet</span>'
+    assert cell(page, "started") == '<span class="ik-none">not recorded</span>'
+    page = closed._repr_html_()
+    assert cell(page, "acknowledged") == '<span class="ik-none">not recorded</span>'
+    assert cell(page, "closed") == '<span class="ik-none">not yet</span>'
 
 
 def test_a_timeline_is_a_table_of_time_kind_actor_and_text():
@@ -200,7 +223,7 @@ def test_a_timeline_is_a_table_of_time_kind_actor_and_text():
     assert "status update posted" in page
     assert f"<bdi>kim {ENTITY_ESCAPED}</bdi>" in page
     for escaped in ESCAPED:
-        assert escaped in page
+        assert escaped in whole(page)
 
 
 def test_a_timeline_counts_every_event():
@@ -240,8 +263,8 @@ def test_a_finding_and_findings_show_level_code_subject_and_message():
     assert '<span class="ik-badge ik-error">error</span>' in one
     assert f"<bdi>INC {HEBREW}</bdi>" in one
     for escaped in ESCAPED:
-        assert escaped in table
-        assert escaped in one
+        assert escaped in whole(table)
+        assert escaped in whole(one)
 
 
 def test_a_long_findings_list_shows_counts_by_code_and_its_first_ten():
@@ -289,6 +312,20 @@ def test_a_long_timeline_shows_its_first_and_last_thirty_events():
     assert "note 69</bdi>" not in page
 
 
+def test_very_long_words_get_break_points_and_short_ones_never():
+    inc = Incident.declare("ok " + "W" * 40, severity="P3", at=T0, declared_by="ana")
+    inc = inc.note("x" * 23 + " " + "&" * 30, at=T0 + MIN, by="a" * 30)
+
+    card, table = inc._repr_html_(), inc.timeline._repr_html_()
+
+    check_html(card)
+    assert f"<bdi>ok {'W' * 16}<wbr>{'W' * 16}<wbr>{'W' * 8}</bdi>" in card
+    # 23 characters stay whole; a word of 24 or more breaks every 16.
+    assert f"<bdi>{'x' * 23} {'&amp;' * 16}<wbr>{'&amp;' * 14}</bdi>" in table
+    assert f"<bdi>{'a' * 16}<wbr>{'a' * 14}</bdi>" in table
+    assert "<bdi>ana</bdi>" in table
+
+
 def test_no_findings_say_so():
     page = Findings()._repr_html_()
 
@@ -328,7 +365,7 @@ def test_a_classification_escapes_reasons():
 
     check_html(page)
     for escaped in ESCAPED:
-        assert escaped in page
+        assert escaped in whole(page)
 
 
 def golden_decisions():
@@ -379,7 +416,7 @@ def test_a_cadence_report_shows_due_points_silences_and_findings():
         "missed-update",
     ]:
         assert expected in page
-    assert SCRIPT_ESCAPED in page
+    assert SCRIPT_ESCAPED in whole(page)
 
 
 def test_a_duration_summary_shows_the_median_with_its_interval_and_what_was_left_out():
@@ -424,7 +461,7 @@ def test_grouped_summaries_are_a_mapping_with_a_row_per_group():
     assert grouped.span is metrics.TIME_TO_RESTORE
     assert [SCRIPT, HEBREW] == sorted(grouped, key=[SCRIPT, HEBREW].index)
     assert "time to restore</bdi> by <bdi>service</bdi>" in page
-    assert f"<td><bdi>{SCRIPT_ESCAPED}</bdi></td><td>1</td>" in page
+    assert f"<td><bdi>{SCRIPT_ESCAPED}</bdi></td><td>1</td>" in whole(page)
     assert f"<td><bdi>{HEBREW}</bdi></td><td>2</td>" in page
     assert page.count("<tr><td>") == 2
 
@@ -485,7 +522,7 @@ def test_a_recurrence_shows_the_rate_and_the_groups():
     assert '<span class="ik-num">66.7%</span> recurred' in page
     assert (
         f"<td><bdi>{SCRIPT_ESCAPED}</bdi> / <bdi>db</bdi></td><td>3</td><td>2</td>"
-        in page
+        in whole(page)
     )
 
 
@@ -524,7 +561,7 @@ def test_a_postmortem_shows_every_section_escaped():
         assert expected in page
     assert "svg" in tags
     for escaped in ESCAPED:
-        assert escaped in page
+        assert escaped in whole(page)
     assert text.startswith("# Postmortem: &lt;script&gt;alert(1)&lt;/script&gt;")
     assert "<script" not in text
 
@@ -543,7 +580,7 @@ def test_five_whys_and_fishbone_show_their_steps_and_drawing():
     assert "7 categories, 2 factors, 1 likely" in drawing  # six standard ones
     assert "svg" in tags
     for escaped in ESCAPED[:3]:
-        assert escaped in steps
+        assert escaped in whole(steps)
         assert escaped in drawing
     assert diagram._repr_svg_().startswith("<svg")
     assert "<script" not in diagram._repr_svg_()
@@ -556,7 +593,7 @@ def test_every_fragment_carries_the_scoped_theme_aware_style():
 
     assert "color-scheme:light dark" in page
     assert "color-mix(in srgb, currentColor 25%, transparent)" in page
-    assert "overflow-wrap:anywhere" in page
+    assert ".ik-table th{font-weight:600;white-space:nowrap}" in page
     assert "#d62728" in page
     assert "#ff7f0e" in page
     assert "#1f77b4" in page

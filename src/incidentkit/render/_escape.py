@@ -7,6 +7,7 @@ from typing import Final
 
 
 __all__ = [
+    "breakable",
     "html_attribute",
     "html_text",
     "markdown_cell",
@@ -96,14 +97,47 @@ def xml(value: str) -> str:
     return plain(value).translate(_XML)
 
 
+LONG_WORD: Final = 24
+"""A run of this many characters without a space may break every `WORD_PIECE`."""
+WORD_PIECE: Final = 16
+_LONG: Final[re.Pattern[str]] = re.compile(rf"\S{{{LONG_WORD},}}")
+
+
+def breakable(value: str) -> str:
+    """
+    *value* escaped like `xml`, with ``<wbr>`` break points in very long words.
+
+    A word of `LONG_WORD` characters or more (a URL, a hash, a hostile
+    "AAAA...") gets a break opportunity every `WORD_PIECE` characters, so it
+    wraps inside its table cell instead of widening the table, while short
+    words never break.
+    """
+    text = plain(value)
+    out: list[str] = []
+    at = 0
+    for match in _LONG.finditer(text):
+        word = match.group()
+        out.append(text[at : match.start()].translate(_XML))
+        out.append(
+            "<wbr>".join(
+                word[i : i + WORD_PIECE].translate(_XML)
+                for i in range(0, len(word), WORD_PIECE)
+            )
+        )
+        at = match.end()
+    out.append(text[at:].translate(_XML))
+    return "".join(out)
+
+
 def html_text(value: str) -> str:
     """
     User text for HTML content, isolated for bidirectional text.
 
-    Escaped like `xml` (so it cannot open a tag or an entity), and wrapped in
-    ``<bdi>`` so right-to-left text cannot reorder what is around it.
+    Escaped like `xml` (so it cannot open a tag or an entity), with break
+    points in very long words (`breakable`), and wrapped in ``<bdi>`` so
+    right-to-left text cannot reorder what is around it.
     """
-    return f"<bdi>{xml(value)}</bdi>"
+    return f"<bdi>{breakable(value)}</bdi>"
 
 
 def html_attribute(value: str) -> str:

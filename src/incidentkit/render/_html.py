@@ -16,7 +16,7 @@ from incidentkit.classify import Classification
 from incidentkit.comms import CadenceReport
 from incidentkit.errors import ValidationError
 from incidentkit.findings import Finding, Findings
-from incidentkit.incident import Incident
+from incidentkit.incident import STATUS_MILESTONES, Incident
 from incidentkit.metrics import (
     Comparison,
     DurationSummary,
@@ -193,10 +193,20 @@ def _incident(incident: Incident) -> str:
     labels = ", ".join(
         f"{user(key)}={user(value)}" for key, value in incident.labels.items()
     )
+    # Unset: "not yet" where the status forbids the milestone (an open incident
+    # is not resolved yet), else it was never recorded (a resolved incident
+    # nobody marked as acknowledged).
+    forbidden = STATUS_MILESTONES[incident.status].forbids
     milestones = table(
         ["Milestone", "At (UTC)"],
         (
-            [name.removesuffix("_at").replace("_", " "), when(getattr(incident, name))]
+            [
+                name.removesuffix("_at").replace("_", " "),
+                when(
+                    getattr(incident, name),
+                    "not yet" if name in forbidden else "not recorded",
+                ),
+            ]
             for name in MILESTONES
         ),
     )

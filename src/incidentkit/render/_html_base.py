@@ -67,10 +67,10 @@ STYLE: Final[str] = (
     f".ik-table th,.ik-table td{{border-bottom:1px solid {_FAINT};"
     "padding:0.15em 0.7em 0.15em 0;text-align:left;vertical-align:top;"
     "color:inherit;background:transparent}"
-    # Headers and short cells keep their words whole; the last column holds the
-    # free text (what happened, a message), where even a very long word wraps.
+    # Headers keep their words whole; very long words in user text carry <wbr>
+    # break points (render._escape.breakable), so no cell is squeezed to break
+    # short words and no long word widens a table.
     ".ik-table th{font-weight:600;white-space:nowrap}"
-    ".ik-table td:last-child{overflow-wrap:anywhere}"
     ".ik-num{font-variant-numeric:tabular-nums;white-space:nowrap}"
     ".ik-list{margin:0.2em 0;padding-left:1.4em}"
     f".ik-badge{{display:inline-block;border:1px solid {_LINE};"
@@ -105,10 +105,10 @@ def none(text: str = "none") -> str:
     return f'<span class="ik-none">{text}</span>'
 
 
-def when(at: dt.datetime | None) -> str:
-    """An instant in UTC to the second, or a placeholder."""
+def when(at: dt.datetime | None, missing: str = "not reached") -> str:
+    """An instant in UTC to the second, or the placeholder *missing*."""
     if at is None:
-        return none("not reached")
+        return none(missing)
     return f'<span class="ik-num">{at:%Y-%m-%d %H:%M:%S}</span>'
 
 
