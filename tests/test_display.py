@@ -2,6 +2,7 @@
 
 import datetime as dt
 import pickle
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ from incidentkit.errors import ValidationError
 from incidentkit.findings import Finding, Findings, Level, sort_findings
 from incidentkit.postmortem import ActionItem, Postmortem
 from incidentkit.rca import Fishbone, FiveWhys
-from incidentkit.signals import GoldenSignals, Request
+from incidentkit.signals import Decision, GoldenSignals, Request, SignalState
 from incidentkit.spans import IncidentRecord
 
 
@@ -326,6 +327,15 @@ def test_very_long_words_get_break_points_and_short_ones_never():
     assert "<bdi>ana</bdi>" in table
 
 
+def test_a_slice_of_findings_still_displays_as_findings():
+    found = sort_findings(Finding("f", f"Number {n}.") for n in range(30))
+
+    assert type(found[:5]) is Findings
+    assert found[:5] == tuple(found)[:5]
+    assert isinstance(found[0], Finding)
+    assert "5 findings" in found[:5]._repr_html_()
+
+
 def test_no_findings_say_so():
     page = Findings()._repr_html_()
 
@@ -394,6 +404,47 @@ def test_golden_decisions_show_one_row_per_signal_and_a_decision_its_windows():
     assert '<div class="ik-title"><bdi>errors</bdi>: ' in one
     assert "Evaluated at (UTC)" in one
     assert "<th>Window</th><th>Length</th><th>Value</th><th>Burn rate</th>" in one
+
+
+def test_golden_decisions_name_their_service():
+    page = golden_decisions()._repr_html_()
+
+    assert '<div class="ik-title">Golden signals of <bdi>default</bdi></div>' in page
+
+
+def test_a_decision_shows_a_small_budget_share_without_rounding_it_away():
+    d = Decision(
+        "errors",
+        SignalState.FIRING,
+        SignalState.OK,
+        T0,
+        budget_consumed=0.00231,
+        budget_remaining=0.99769,
+        thresholds={"page 14.4x over 1h and 5m": 14.4},
+    )
+
+    page = d._repr_html_()
+
+    assert '<th scope="row">Budget consumed</th><td><span class="ik-num">0.2%' in page
+    assert '<th scope="row">Budget remaining</th><td><span class="ik-num">99.8%' in page
+    assert (
+        '<bdi>page 14.4x over 1h and 5m</bdi>: <span class="ik-num">14.4</span>' in page
+    )
+
+
+def test_a_long_cadence_audit_shows_the_first_and_last_thirty_due_points():
+    inc = Incident.declare("Busy", severity=Severity.P1, at=T0, declared_by="ana")
+    for n in range(1, 80):
+        inc = inc.post_update(Audience.INTERNAL, f"update {n}", at=T0 + n * 20 * MIN)
+
+    report = audit(inc, T0 + 80 * 20 * MIN)
+    page = report._repr_html_()
+
+    check_html(page)
+    assert len(report.points) > 60
+    assert f"&#8230; {len(report.points) - 60:,} more due points" in page
+    due = page.split("Longest silences")[0]
+    assert due.count("<tr><td>") == 61
 
 
 def test_a_cadence_report_shows_due_points_silences_and_findings():
@@ -584,6 +635,10 @@ def test_five_whys_and_fishbone_show_their_steps_and_drawing():
         assert escaped in drawing
     assert diagram._repr_svg_().startswith("<svg")
     assert "<script" not in diagram._repr_svg_()
+    # The drawing's classes are scoped too, so a host page's .head cannot restyle it.
+    classes = set(re.findall(r'class="([^"]*)"', drawing))
+    assert {"ik-spine", "ik-bone", "ik-head", "ik-factor"} <= classes
+    assert all(c.startswith("ik") for c in classes)
     assert chain._repr_markdown_().startswith("## Five Whys: &lt;script&gt;")
     assert diagram._repr_markdown_().startswith("## Fishbone: &lt;script&gt;")
 

@@ -343,14 +343,14 @@ class TestSvg:
         root, _ = rects(fishbone_svg(diagram))
 
         classes = [line.get("class") for line in root.iter(f"{SVG}line")]
-        assert 1 == classes.count("spine")
-        assert 8 == classes.count("bone")
-        assert sum(1 for _ in diagram.factors()) == classes.count("rib")
+        assert 1 == classes.count("ik-spine")
+        assert 8 == classes.count("ik-bone")
+        assert sum(1 for _ in diagram.factors()) == classes.count("ik-rib")
 
     def test_likely_factors_are_marked(self):
         root, _ = rects(fishbone_svg(leak_fishbone()))
 
-        likely = [g for g in root.iter(f"{SVG}g") if g.get("class") == "likely"]
+        likely = [g for g in root.iter(f"{SVG}g") if g.get("class") == "ik-likely"]
         assert ["★ New query leaks connections", "★ No automated leak check"] == [
             g.find(f"{SVG}title").text for g in likely
         ]

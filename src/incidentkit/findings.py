@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from typing import Final
+from typing import Final, SupportsIndex, overload
 
 import attrs
 
@@ -83,6 +83,16 @@ class Findings(tuple[Finding, ...]):
     """
 
     __slots__ = ()
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> Finding: ...
+    @overload
+    def __getitem__(self, index: slice) -> Findings: ...
+    def __getitem__(self, index: SupportsIndex | slice) -> Finding | Findings:
+        """One finding, or a slice as `Findings` (so ``found[:5]`` displays too)."""
+        if isinstance(index, slice):
+            return Findings(super().__getitem__(index))
+        return super().__getitem__(index)
 
     def _repr_html_(self) -> str:
         from incidentkit.render import html  # noqa: PLC0415 - lazy

@@ -40,6 +40,7 @@ from . import _html_analysis as analysis
 from ._html_base import (
     badge,
     card,
+    cut,
     duration,
     findings_table,
     fragment,
@@ -117,8 +118,6 @@ def _finding(finding: Finding) -> str:
 
 FINDINGS_SHOWN: Final = 20
 """A longer findings list shows its counts by code and its first ten findings."""
-TIMELINE_SHOWN: Final = 60
-"""A longer timeline shows its first and last thirty events."""
 
 
 def _findings(found: Findings) -> str:
@@ -241,12 +240,7 @@ def _event_row(event: Event) -> list[str]:
 
 def timeline_table(timeline: Timeline) -> str:
     """The events: time in UTC, kind, actor and what happened (long ones cut)."""
-    events = tuple(timeline)
-    rows = [_event_row(event) for event in events]
-    if len(rows) > TIMELINE_SHOWN:
-        half = TIMELINE_SHOWN // 2
-        gap = f"&#8230; {len(rows) - 2 * half:,} more events"
-        rows = [*rows[:half], [gap, "", "", ""], *rows[-half:]]
+    rows = cut([_event_row(event) for event in timeline], "events")
     return table(["Time (UTC)", "Kind", "By", "What"], rows, empty="No events.")
 
 

@@ -22,6 +22,7 @@ from incidentkit.signals import Decision, GoldenDecisions, WindowValue
 from ._html_base import (
     badge,
     card,
+    cut,
     duration,
     findings_table,
     items,
@@ -114,8 +115,8 @@ def decision(d: Decision) -> str:
         ("Rule", user(d.rule) if d.rule else none()),
     ]
     optional = [
-        ("Budget consumed", d.budget_consumed, percent),
-        ("Budget remaining", d.budget_remaining, percent),
+        ("Budget consumed", d.budget_consumed, _share),
+        ("Budget remaining", d.budget_remaining, _share),
         ("Headroom", d.headroom, _number),
         ("Quantile accuracy", d.accuracy, percent),
     ]
@@ -128,7 +129,8 @@ def decision(d: Decision) -> str:
         shown = ", ".join(f"{user(k)}={user(v)}" for k, v in d.labels.items())
         facts.append(("Labels", shown))
     thresholds = ", ".join(
-        f"{user(name)} {_number(value, 4)}" for name, value in d.thresholds.items()
+        f'{user(name)}: <span class="ik-num">{value:g}</span>'
+        for name, value in d.thresholds.items()
     )
     if thresholds:
         facts.append(("Thresholds", thresholds))
@@ -147,10 +149,18 @@ def decision(d: Decision) -> str:
     )
 
 
+def _share(value: float | None) -> str:
+    return percent(value, None)
+
+
 def golden(decisions: GoldenDecisions) -> str:
     """The four golden-signal decisions, one row each."""
+    service = next(
+        (d.labels["service"] for d in decisions if "service" in d.labels), ""
+    )
+    of = f" of {user(service)}" if service else ""
     return card(
-        '<div class="ik-title">Golden signals</div>',
+        f'<div class="ik-title">Golden signals{of}</div>',
         table(
             ["Signal", "State", "Urgency", "Changed", "Why"],
             (
@@ -200,36 +210,49 @@ def cadence(report: CadenceReport) -> str:
                 "Posted",
                 "Late by",
             ],
-            (_point(p) for p in report.points),
+            cut([_point(p) for p in report.points], "due points"),
             empty="no due points",
         ),
         '<div class="ik-sub">Longest silences</div>',
         table(
             ["Audience", "From (UTC)", "To (UTC)", "Length"],
-            (
-                [s.audience.value, when(s.start), when(s.end), duration(s.length)]
-                for s in report.silences
+            cut(
+                [
+                    [s.audience.value, when(s.start), when(s.end), duration(s.length)]
+                    for s in report.silences
+                ],
+                "silences",
             ),
         ),
         '<div class="ik-sub">Incomplete updates</div>',
         table(
             ["Audience", "Posted (UTC)", "Missing"],
-            (
-                [u.audience.value, when(u.at), ", ".join(user(m) for m in u.missing)]
-                for u in report.incomplete
+            cut(
+                [
+                    [
+                        u.audience.value,
+                        when(u.at),
+                        ", ".join(user(m) for m in u.missing),
+                    ]
+                    for u in report.incomplete
+                ],
+                "incomplete updates",
             ),
         ),
         '<div class="ik-sub">Broken promises</div>',
         table(
             ["Audience", "Posted (UTC)", "Promised next", "Next posted"],
-            (
+            cut(
                 [
-                    b.audience.value,
-                    when(b.posted_at),
-                    when(b.promised_at),
-                    when(b.next_at) if b.next_at is not None else none("none yet"),
-                ]
-                for b in report.broken_promises
+                    [
+                        b.audience.value,
+                        when(b.posted_at),
+                        when(b.promised_at),
+                        when(b.next_at) if b.next_at is not None else none("none yet"),
+                    ]
+                    for b in report.broken_promises
+                ],
+                "broken promises",
             ),
         ),
         '<div class="ik-sub">Findings</div>',

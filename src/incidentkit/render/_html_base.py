@@ -27,6 +27,7 @@ __all__ = [
     "STYLE",
     "badge",
     "card",
+    "cut",
     "duration",
     "findings_table",
     "fragment",
@@ -119,11 +120,40 @@ def duration(value: dt.timedelta | None, missing: str = "none") -> str:
     return f'<span class="ik-num">{format_duration(value)}</span>'
 
 
-def percent(value: float | None, digits: int = 0) -> str:
-    """A share as a percentage, or a placeholder."""
+_MOST_DIGITS: Final = 4
+
+
+def percent(value: float | None, digits: int | None = 0) -> str:
+    """
+    A share as a percentage, or a placeholder.
+
+    With ``digits=None`` as few decimals as keep a share that is neither 0 nor 1
+    from reading as 0% or 100% (0.00231 is 0.2%, 0.99769 is 99.8%).
+    """
     if value is None:
         return none()
+    if digits is None:
+        digits = 0
+        while (
+            digits < _MOST_DIGITS
+            and value not in {0, 1}
+            and round(value * 100, digits) in {0, 100}
+        ):
+            digits += 1
     return f'<span class="ik-num">{value:.{digits}%}</span>'
+
+
+SHOWN_ROWS: Final = 60
+"""A longer table shows its first and last thirty rows."""
+
+
+def cut(rows: Sequence[Sequence[str]], noun: str) -> list[Sequence[str]]:
+    """*rows*, or their first and last thirty around a row saying how many more."""
+    if len(rows) <= SHOWN_ROWS:
+        return list(rows)
+    half = SHOWN_ROWS // 2
+    gap = [f"&#8230; {len(rows) - 2 * half:,} more {noun}", *[""] * (len(rows[0]) - 1)]
+    return [*rows[:half], gap, *rows[-half:]]
 
 
 def badge(severity: Severity) -> str:

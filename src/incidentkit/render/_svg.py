@@ -195,7 +195,7 @@ def _draw_box(box: Box) -> list[str]:
         f'<rect x="{_fmt(box.x)}" y="{_fmt(box.y)}" width="{_fmt(box.width)}" '
         f'height="{_fmt(box.height)}" rx="4" {_STYLE[box.kind]}/>'
     )
-    out = [f'<g class="{box.kind}"><title>{xml(box.title)}</title>', rect]
+    out = [f'<g class="ik-{box.kind}"><title>{xml(box.title)}</title>', rect]
     weight = ' font-weight="bold"' if box.kind in {"head", "category"} else ""
     out.extend(
         f'<text x="{_fmt(box.x + PAD)}" y="{_fmt(_baseline(box, n))}" '
@@ -209,7 +209,7 @@ def _draw_box(box: Box) -> list[str]:
 
 def _line(x1: float, y1: float, x2: float, y2: float, kind: str) -> str:
     return (
-        f'<line class="{kind}" x1="{_fmt(x1)}" y1="{_fmt(y1)}" '
+        f'<line class="ik-{kind}" x1="{_fmt(x1)}" y1="{_fmt(y1)}" '
         f'x2="{_fmt(x2)}" y2="{_fmt(y2)}"/>'
     )
 
