@@ -66,6 +66,8 @@ class Page(HTMLParser):
             self._buffer = None
 
     def handle_data(self, data: str) -> None:
+        # The page wraps user text in bidirectional isolates (U+2068 ... U+2069).
+        data = data.replace("\u2068", "").replace("\u2069", "")
         self.text.append(data)
         if self._buffer is not None:
             self._buffer.append(data)
@@ -151,7 +153,7 @@ def test_the_page_has_the_table_reports_sections_and_figures(github_page: str) -
     assert "1h to 8h (average): 219 (51%)" in page.items
     assert "8h or more (no clear process): 8 (2%)" in page.items
     assert "Git Operations: 448 incidents, 419 recurrences" in page.items
-    assert '<li class="sub">Git Operations: 448 incidents' in github_page
+    assert '<li class="sub">\u2068Git Operations\u2069: 448 incidents' in github_page
     assert "2023-Q2 (n 26) vs 2023-Q3 (n 48): not distinguishable" in page.items
     assert "statuspage-backfilled (warning): 839 findings" in page.items
 
@@ -211,6 +213,9 @@ def test_hostile_names_are_escaped(tmp_path: Path) -> None:
     key = f"{HOSTILE} / </li></ul><script>: 6 incidents"
     assert [i for i in page.items if i.startswith(key)] != []
     assert "6 incidents from " in "".join(page.text)
+    # User text is isolated, so right-to-left names cannot pull the counts in.
+    assert "\u2069: 6 incidents, 0 recurrences" in text
+    assert "6 incidents from \u2068" in text
 
 
 def test_a_report_built_without_chart_data_says_so() -> None:

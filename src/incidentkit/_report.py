@@ -13,7 +13,7 @@ import datetime as dt
 import html
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from incidentkit import metrics
@@ -303,12 +303,29 @@ def _rows(report: Mapping[str, Any]) -> list[list[str]]:
     return rows
 
 
-def _lines(report: Mapping[str, Any]) -> dict[str, list[str]]:
-    """The report's prose, section by section (shared by table and Markdown)."""
+def _same(text: str) -> str:
+    return text
+
+
+def _isolated(text: str) -> str:
+    # First-strong isolate ... pop directional isolate: right-to-left user text
+    # keeps its place in an English line (an HTML page's <bdi>, inside text).
+    return f"\u2068{text}\u2069"
+
+
+def _lines(
+    report: Mapping[str, Any], user: Callable[[str], str] = _same
+) -> dict[str, list[str]]:
+    """
+    The report's prose, section by section (shared by every format).
+
+    *user* marks the user text in it (file names, group keys, record ids,
+    importer messages): the HTML page isolates them for bidirectional text.
+    """
     span = report["span"]
     severities = ", ".join(f"{k} {v}" for k, v in report["severities"].items())
     head = [
-        f"{report['incidents']} incidents from {report['source']}"
+        f"{report['incidents']} incidents from {user(report['source'])}"
         + (
             f", {report['first'][:10]} to {report['last'][:10]}"
             if report["first"]
@@ -345,7 +362,8 @@ def _lines(report: Mapping[str, Any]) -> dict[str, list[str]]:
     if r["note"]:
         recurrence.append(f"note: {r['note']}")
     recurrence += [
-        f"  {g['key']}: {g['incidents']} incidents, {g['recurrences']} recurrences"
+        f"  {user(g['key'])}: {g['incidents']} incidents, "
+        f"{g['recurrences']} recurrences"
         for g in r["groups"]
     ]
     tr = report["trend"]
@@ -374,10 +392,10 @@ def _lines(report: Mapping[str, Any]) -> dict[str, list[str]]:
     quality: list[str] = []
     for f in report["findings"]:
         quality.append(f"{f['code']} ({f['level']}): {f['count']} findings")
-        first = f"  {f['examples'][0]}: " if f["examples"] else "  "
-        quality.append(first + f["message"])
+        first = f"  {user(f['examples'][0])}: " if f["examples"] else "  "
+        quality.append(first + user(f["message"]))
         if len(f["examples"]) > 1:
-            quality.append(f"  also {', '.join(f['examples'][1:])}, ...")
+            quality.append(f"  also {', '.join(map(user, f['examples'][1:]))}, ...")
     quality = quality or ["no findings"]
     return {
         "head": head,
@@ -531,9 +549,10 @@ def _figures(report: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _escape(text: str) -> str:
-    from incidentkit.render._escape import xml  # noqa: PLC0415
+    # Escaped, with break points in very long words (a long service name wraps).
+    from incidentkit.render._escape import breakable  # noqa: PLC0415
 
-    return xml(text)
+    return breakable(text)
 
 
 def _items(lines: Sequence[str]) -> list[str]:
@@ -557,7 +576,7 @@ def as_html(report: Mapping[str, Any]) -> str:
     """
     from incidentkit.render._page import page  # noqa: PLC0415
 
-    lines = _lines(report)
+    lines = _lines(report, _isolated)
     distribution, trend = _figures(report)
     out = ["<h1>Incident metrics</h1>"]
     out += [f'<p class="lead">{_escape(t)}</p>' for t in lines["head"]]
@@ -576,7 +595,7 @@ def as_html(report: Mapping[str, Any]) -> str:
             else f"<td>{_escape(c)}</td>"
             for i, c in enumerate(row)
         ]
-        cells[0] = f'<th scope="row">{_escape(row[0])}</th>'
+        cells[0] = f'<th scope="row"><bdi>{_escape(row[0])}</bdi></th>'
         out.append("<tr>" + "".join(cells) + "</tr>")
     out += ["</tbody>", "</table>", distribution.rstrip("\n")]
     unit = (report["trend"] or {}).get("unit", "quarter")

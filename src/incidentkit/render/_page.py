@@ -43,7 +43,7 @@ p.note, figcaption { color: var(--muted); }
 table { border-collapse: collapse; margin: 0.5rem 0; }
 th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid var(--rule); }
 th { background: var(--head); text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 ul { padding-left: 1.3rem; }
 li.sub { list-style: none; margin-left: 1rem; color: var(--muted); }
 figure { margin: 1rem 0; }
