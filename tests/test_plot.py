@@ -564,6 +564,16 @@ def test_timeline_marks_milestones_updates_and_shaded_spans():
     assert ax.get_xlabel() == "time (UTC)"
 
 
+def test_one_decision_is_shown_five_minutes_either_side():
+    one = hand_made_decisions()[:1]
+
+    ax = plot.decisions(one)  # no "AutoDateLocator was unable" warning either
+
+    low, high = ax.get_xlim()
+    assert (high - low) * 24 * 60 == pytest.approx(10)
+    assert (low + high) / 2 == pytest.approx(float(dates.date2num(one[0].evaluated_at)))
+
+
 def test_timeline_milestones_close_together_share_one_label():
     t0 = dt.datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
     inc = Incident.declare(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
@@ -10,7 +11,7 @@ from types import MappingProxyType
 
 import pytest
 
-from incidentkit import Incident, metrics
+from incidentkit import Incident, Severity, metrics
 from incidentkit.errors import ValidationError
 from incidentkit.render import distribution_svg, trend_svg
 
@@ -205,6 +206,26 @@ def test_the_trend_takes_any_mapping_with_string_keys() -> None:
     for summaries in (MappingProxyType(by_label), Plain()):
         root = parse(trend_svg(summaries))
         assert 3 == len(of_class(root, "bar"))
+
+
+def test_period_labels_never_overlap_even_pushed_in_from_the_edge() -> None:
+    empty = metrics.summarize([], by="severity")[Severity.P1]
+    summaries = {f"{2010 + q // 4}-Q{q % 4 + 1}": empty for q in range(56)}
+
+    root = parse(trend_svg(summaries))
+
+    labels = of_class(root, "period")
+    spans = sorted(
+        (
+            float(t.get("x", "0")) - len(t.text or "") * 3.5,
+            float(t.get("x", "0")) + len(t.text or "") * 3.5,
+        )
+        for t in labels
+    )
+    assert 2 < len(labels) < 56
+    # At least a character (7 px of the 12 px font) between two labels.
+    assert all(a[1] + 7 <= b[0] for a, b in itertools.pairwise(spans))
+    assert all(0 <= a and b <= 720 for a, b in spans)
 
 
 def test_zero_periods_and_undated_incidents() -> None:

@@ -60,7 +60,7 @@ def _checked(values: object) -> list[Decision]:
         raise refuse(
             "decisions",
             "decisions of one signal (and one set of labels); plot each on its "
-            f"own axes (got {', '.join(names)})",
+            f"own axes; these are of {', '.join(names)}",
             chosen,
         )
     return sorted(found, key=lambda d: d.evaluated_at)
@@ -151,6 +151,10 @@ def _draw(ax: matplotlib.axes.Axes, chosen: list[Decision]) -> None:
     _thresholds(ax, chosen, x)
     longest = _states(ax, chosen, x)
     first = chosen[0]
+    if chosen[-1].evaluated_at == first.evaluated_at:
+        # One instant: show five minutes either side (not matplotlib's years).
+        at = date_number(first.evaluated_at)
+        ax.set_xlim(at - 5 / 1440, at + 5 / 1440)
     date_axis(ax)
     ax.set_xlabel("evaluated at (UTC)")
     if burn:

@@ -182,7 +182,7 @@ def _draw(
     total = sum(s.total for s in summaries.values())
     used = sum(s.n for s in summaries.values())
     unusable = total - used
-    note = f"{used:,} of {total:,} incidents measured"
+    note = f"{used:,} of {total:,} incident{'' if total == 1 else 's'} measured"
     if unusable:
         whole = _combined(summaries)
         note += f"; {unusable:,} without a duration ({whole})"

@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
 __all__ = ["trend"]
 
-_EXPECTED = "a mapping from Period to DurationSummary (summarize(..., by='month'))"
+_EXPECTED = (
+    "a mapping from Period to DurationSummary, as summarize(..., by=) gives for"
+    " 'year', 'quarter', 'month' or 'week'"
+)
 _MAX_LABELS = 24
 _UPRIGHT_LABELS = 8  # more periods than this: slanted labels
 

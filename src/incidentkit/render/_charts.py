@@ -384,10 +384,14 @@ def trend_svg(
             "</title></rect>"
         )
     every = max(1, math.ceil(max(len(n) for n, _ in rows) * CHAR_WIDTH / pitch + 0.3))
+    right = -math.inf  # where the last label drawn ends
     for i, ((name, _), x) in enumerate(zip(rows, centre, strict=True)):
-        if i % every == 0:  # kept inside the drawing, however long the label
-            half = len(name) * CHAR_WIDTH / 2
-            at = max(min(x, WIDTH - half - 2), half + 2)
+        half = len(name) * CHAR_WIDTH / 2
+        # Kept inside the drawing, however long the label; a label pushed in
+        # from the edge onto the one before it is left out.
+        at = max(min(x, WIDTH - half - 2), half + 2)
+        if i % every == 0 and at - half >= right + CHAR_WIDTH:
+            right = at + half
             out.append(
                 _text(
                     at, bars_top + bars_height + 16, name, "middle", ' class="period"'

@@ -92,8 +92,8 @@ def html(value: object) -> str:
     Example:
         >>> from incidentkit.rca import FiveWhys
         >>> from incidentkit.render import html
-        >>> page = html(FiveWhys(problem="<script>alert(1)</script>"))
-        >>> "&lt;script&gt;alert(1)&lt;/script&gt;" in page, "<script" in page
+        >>> page = html(FiveWhys(problem="<script> & more"))
+        >>> "&lt;script&gt; &amp; more" in page, "<script" in page
         (True, False)
     """
     for kind, render in _RENDERERS:
