@@ -222,6 +222,7 @@ MUTATED = (
     "metrics._recurrence",
     "metrics._periods",
     "metrics._stats",
+    "frames",
 )
 MUTANTS_DIR = ROOT / "mutants"
 MUTANTS_REPORT = ROOT / "mutants-report.txt"

@@ -78,7 +78,9 @@ STYLE: Final[str] = (
     "border-radius:0.7em;padding:0 0.5em;font-size:0.85em;font-weight:600;"
     "white-space:nowrap}"
     ".ik-none{opacity:0.6;font-style:italic}"
+    # A drawing fits the output width (scaled down, never up).
     ".ik-figure{overflow-x:auto;margin:0.3em 0}"
+    ".ik-figure svg{max-width:100%;height:auto}"
     ".ik-code{font-family:ui-monospace,monospace;font-size:0.9em}"
     + "".join(
         f".ik-{name}{{border-color:{colour};"
