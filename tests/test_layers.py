@@ -56,6 +56,12 @@ SIBLINGS_ALLOWED = {("classify", "signals")}
 DISPLAY_METHODS = {"_repr_html_", "_repr_markdown_", "_repr_svg_"}
 
 
+def is_display_method(name: str) -> bool:
+    # `nox -s mutants` runs this on mutmut's copies, where a method's body also
+    # lives in module-level functions named xǁClassǁ_repr_html___mutmut_<n>.
+    return name.rpartition("ǁ")[2].partition("__mutmut_")[0] in DISPLAY_METHODS
+
+
 def module_of(path: Path) -> str:
     rel = path.relative_to(PACKAGE)
     return rel.parts[0].removesuffix(".py")
@@ -83,10 +89,9 @@ def imported(path: Path, *, display: bool = False) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     in_display: set[ast.AST] = set()
     for node in ast.walk(tree):
-        if (
-            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and node.name in DISPLAY_METHODS
-        ):
+        if isinstance(
+            node, (ast.FunctionDef, ast.AsyncFunctionDef)
+        ) and is_display_method(node.name):
             in_display.update(ast.walk(node))
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -146,3 +151,19 @@ def test_the_checker_sees_a_display_import_and_an_ordinary_one(tmp_path, monkeyp
 
     assert {"timeline", "cli"} == imported(path)
     assert {"render"} == imported(path, display=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "display"),
+    [
+        ("_repr_html_", True),
+        ("_repr_svg_", True),
+        ("xǁIncidentǁ_repr_html___mutmut_orig", True),
+        ("xǁFishboneǁ_repr_markdown___mutmut_2", True),
+        ("xǁIncidentǁmitigate__mutmut_3", False),
+        ("x_repr_html", False),
+        ("render", False),
+    ],
+)
+def test_display_methods_are_known_also_in_mutmut_copies(name, display):
+    assert is_display_method(name) is display
