@@ -272,6 +272,50 @@ def test_hostile_input_names_the_position(function, incidents, field):
     with pytest.raises(ValidationError, match=r"Incident or IncidentRecord") as info:
         function(incidents)
     assert field == info.value.field
+    bad = incidents if field == "incidents" else incidents[int(field[10:-1])]
+    assert bad is info.value.got or bad == info.value.got
+    expected = (
+        "an iterable of Incident or IncidentRecord values"
+        if field == "incidents"
+        else "an Incident or IncidentRecord"
+    )
+    assert expected == info.value.expected
+
+
+def test_every_incident_keeps_its_value_of_a_shared_label():
+    a = Incident.declare(
+        "a",
+        severity="P3",
+        declared_by="ana",
+        at=T0,
+        labels={"team": "payments", "region": "eu"},
+    )
+    b = Incident.declare(
+        "b", severity="P3", declared_by="ana", at=T0, labels={"team": "search"}
+    )
+    c = Incident.declare("c", severity="P3", declared_by="ana", at=T0)
+
+    records = frames.to_records([a, b, c])
+
+    assert [("payments", "eu"), ("search", None), (None, None)] == [
+        (r["label.team"], r["label.region"]) for r in records
+    ]
+    df = frames.to_dataframe([a, b, c])
+    assert ["payments", "search", None] == [
+        None if pd.isna(v) else v for v in df["label.team"]
+    ]
+
+
+def test_the_shortest_span_is_kept_not_taken_for_zero():
+    micro = dt.timedelta(microseconds=1)
+    inc = Incident.declare(
+        "fast", severity="P3", declared_by="ana", at=T0, started_at=T0
+    ).mitigate(at=T0 + micro)
+
+    df = frames.to_dataframe([inc])
+
+    assert pd.Timedelta(microseconds=1) == df["time_to_restore"][0]
+    assert micro == frames.to_records([inc])[0]["time_to_restore"]
 
 
 # -- summary_dataframe ---------------------------------------------------------------
@@ -344,10 +388,16 @@ def test_summary_frame_accepts_any_mapping_and_refuses_the_rest():
     empty = frames.summary_dataframe({})
     assert (0, list(frames.SUMMARY_COLUMNS)) == (len(empty), list(empty.columns))
     assert SUMMARY_DTYPES == [str(t) for t in empty.dtypes]
-    with pytest.raises(ValidationError, match=r"'summaries' must be a DurationSummary"):
+    with pytest.raises(
+        ValidationError, match=r"'summaries' must be a DurationSummary"
+    ) as info:
         frames.summary_dataframe([summary])  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match=r"\"summaries\['x'\]\" must be a Dur"):
+    assert [summary] == info.value.got
+    with pytest.raises(
+        ValidationError, match=r"\"summaries\['x'\]\" must be a Dur"
+    ) as info:
         frames.summary_dataframe({"x": 3})  # type: ignore[dict-item]
+    assert 3 == info.value.got
 
 
 # -- timeline_dataframe --------------------------------------------------------------
@@ -380,8 +430,13 @@ def test_timeline_frame_of_an_empty_timeline_and_bad_input():
     df = frames.timeline_dataframe(Timeline())
     assert (0, list(frames.TIMELINE_COLUMNS)) == (len(df), list(df.columns))
     assert ["datetime64[us, UTC]", TEXT, TEXT, TEXT] == [str(t) for t in df.dtypes]
-    with pytest.raises(ValidationError, match=r"an Incident or a Timeline"):
+    with pytest.raises(ValidationError) as info:
         frames.timeline_dataframe([])  # type: ignore[arg-type]
+    assert ("incident_or_timeline", "an Incident or a Timeline", []) == (
+        info.value.field,
+        info.value.expected,
+        info.value.got,
+    )
 
 
 # -- pandas stays optional -----------------------------------------------------------
