@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping
 from html.parser import HTMLParser
 
+import attrs
 import pytest
 
 from incidentkit import (
@@ -315,14 +316,19 @@ def test_a_long_timeline_shows_its_first_and_last_thirty_events():
 
 def test_very_long_words_get_break_points_and_short_ones_never():
     inc = Incident.declare("ok " + "W" * 40, severity="P3", at=T0, declared_by="ana")
-    inc = inc.note("x" * 23 + " " + "&" * 30, at=T0 + MIN, by="a" * 30)
+    stamp = "(2019-01-09T16:33:23.216000Z)"
+    inc = inc.note("x" * 23 + " " + "y" * 30 + " " + stamp, at=T0 + MIN, by="a" * 30)
 
     card, table = inc._repr_html_(), inc.timeline._repr_html_()
 
     check_html(card)
     assert f"<bdi>ok {'W' * 16}<wbr>{'W' * 16}<wbr>{'W' * 8}</bdi>" in card
-    # 23 characters stay whole; a word of 24 or more breaks every 16.
-    assert f"<bdi>{'x' * 23} {'&amp;' * 16}<wbr>{'&amp;' * 14}</bdi>" in table
+    # 23 characters stay whole; a word of 24 or more breaks after punctuation,
+    # and every 16 characters at the latest.
+    assert (
+        f"<bdi>{'x' * 23} {'y' * 16}<wbr>{'y' * 14} "
+        "(2019-<wbr>01-<wbr>09T16:<wbr>33:<wbr>23.<wbr>216000Z)</bdi>"
+    ) in table
     assert f"<bdi>{'a' * 16}<wbr>{'a' * 14}</bdi>" in table
     assert "<bdi>ana</bdi>" in table
 
@@ -334,6 +340,26 @@ def test_a_slice_of_findings_still_displays_as_findings():
     assert found[:5] == tuple(found)[:5]
     assert isinstance(found[0], Finding)
     assert "5 findings" in found[:5]._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (dt.timedelta(hours=2, seconds=14), "2h0m14s"),
+        (dt.timedelta(days=1, hours=2, seconds=3), "1d2h0m3s"),
+        (dt.timedelta(hours=1, minutes=3, seconds=4), "1h3m4s"),
+        (dt.timedelta(hours=2), "2h"),
+        (dt.timedelta(minutes=52, seconds=9), "52m9s"),
+        (dt.timedelta(seconds=14), "14s"),
+    ],
+)
+def test_durations_spell_out_zero_minutes_between_hours_and_seconds(value, shown):
+    records = [restored(1), restored(1, day=1)]
+    summary = attrs.evolve(metrics.summarize(records, resamples=20), mean=value)
+
+    assert f'mislead it)</th><td><span class="ik-num">{shown}</span>' in (
+        summary._repr_html_()
+    )
 
 
 def test_no_findings_say_so():

@@ -98,32 +98,42 @@ def xml(value: str) -> str:
 
 
 LONG_WORD: Final = 24
-"""A run of this many characters without a space may break every `WORD_PIECE`."""
+"""A run of this many characters without a space gets break points."""
 WORD_PIECE: Final = 16
+"""The longest piece of such a run between two break points."""
 _LONG: Final[re.Pattern[str]] = re.compile(rf"\S{{{LONG_WORD},}}")
+_AFTER: Final = frozenset("-:./_,;=&?)]}|\\")
+
+
+def _pieces(word: str) -> list[str]:
+    """*word* cut after its punctuation, and every `WORD_PIECE` characters between."""
+    pieces: list[str] = []
+    start = 0
+    for at, char in enumerate(word):
+        if char in _AFTER or at + 1 - start == WORD_PIECE:
+            pieces.append(word[start : at + 1])
+            start = at + 1
+    if start < len(word):
+        pieces.append(word[start:])
+    return pieces
 
 
 def breakable(value: str) -> str:
     """
     *value* escaped like `xml`, with ``<wbr>`` break points in very long words.
 
-    A word of `LONG_WORD` characters or more (a URL, a hash, a hostile
-    "AAAA...") gets a break opportunity every `WORD_PIECE` characters, so it
-    wraps inside its table cell instead of widening the table, while short
-    words never break.
+    A word of `LONG_WORD` characters or more (a URL, a timestamp, a hash, a
+    hostile "AAAA...") may break after its punctuation (``-``, ``:``, ``.``,
+    ``/``...) and at the latest every `WORD_PIECE` characters, so it wraps inside
+    its table cell instead of widening the table, timestamps break between
+    their fields, and short words never break.
     """
     text = plain(value)
     out: list[str] = []
     at = 0
     for match in _LONG.finditer(text):
-        word = match.group()
         out.append(text[at : match.start()].translate(_XML))
-        out.append(
-            "<wbr>".join(
-                word[i : i + WORD_PIECE].translate(_XML)
-                for i in range(0, len(word), WORD_PIECE)
-            )
-        )
+        out.append("<wbr>".join(p.translate(_XML) for p in _pieces(match.group())))
         at = match.end()
     out.append(text[at:].translate(_XML))
     return "".join(out)

@@ -11,6 +11,7 @@ carry a colour, as a tint and a border.  No JavaScript, no event handlers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -115,11 +116,19 @@ def when(at: dt.datetime | None, missing: str = "not reached") -> str:
     return f'<span class="ik-num">{at:%Y-%m-%d %H:%M:%S}</span>'
 
 
+_GAP: Final[re.Pattern[str]] = re.compile(r"(?<=h)(?=\d+s$)")
+
+
 def duration(value: dt.timedelta | None, missing: str = "none") -> str:
-    """A duration the compact way (``1h5m``), or a placeholder."""
+    """
+    A duration the compact way (``1h5m``), or a placeholder.
+
+    Minutes are spelled out between hours and seconds (``2h0m14s``, never
+    ``2h14s``, which reads as two hours fourteen at a glance).
+    """
     if value is None:
         return none(missing)
-    return f'<span class="ik-num">{format_duration(value)}</span>'
+    return f'<span class="ik-num">{_GAP.sub("0m", format_duration(value))}</span>'
 
 
 _MOST_DIGITS: Final = 4
