@@ -590,6 +590,16 @@ def test_a_comparison_with_too_few_durations_says_so():
     assert "too few durations: n 1 vs 0" in page
 
 
+def test_a_recurrence_without_fingerprints_says_there_is_nothing_to_compare():
+    unkeyed = [restored(10, day=d) for d in range(3)]
+    unkeyed = [attrs.evolve(i, category=None) for i in unkeyed]
+
+    page = metrics.recurrence(unkeyed)._repr_html_()
+
+    assert "nothing to compare: no incident has a fingerprint" in page
+    assert "recurred" not in page
+
+
 def test_a_recurrence_shows_the_rate_and_the_groups():
     records = [restored(10, service=SCRIPT, day=d) for d in range(3)]
 

@@ -13,6 +13,7 @@ import matplotlib as mpl
 
 mpl.use("Agg")
 
+import attrs
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
 from incidentkit import (
     Audience,
@@ -254,13 +256,13 @@ def test_durations_labels_the_axes_and_ticks_in_human_durations():
         "8h",
     ]
     assert list(ax.get_xticks()) == [10, 60, 600, 3600, 8 * 3600]
-    assert ax.get_xlabel() == "time to restore (started_at → mitigated_at)"
-    assert ax.get_ylabel() == "share of incidents with time to restore ≤ x"
-    notes = [t.get_text() for t in ax.texts]
-    assert (
+    # What could not be measured is said under the axis label.
+    assert ax.get_xlabel() == (
+        "time to restore (started_at → mitigated_at)\n"
         "5 of 7 incidents measured; "
         "2 without a duration (1 zero, 1 missing a milestone)"
-    ) in notes
+    )
+    assert ax.get_ylabel() == "share of incidents with time to restore ≤ x"
 
 
 def test_durations_in_one_curve_with_another_span():
@@ -278,7 +280,9 @@ def test_durations_in_one_curve_with_another_span():
     ax = plot.durations(incidents, TIME_TO_DETECT, by=None)
     # declare() without detected_at detects at the declaration: 2m, 4m, 6m.
     assert legend_texts(ax) == ["all (n 3): median 4m, p90 5m36s"]
-    assert ax.get_xlabel() == "time to detect (started_at → detected_at)"
+    assert ax.get_xlabel() == (
+        "time to detect (started_at → detected_at)\n3 of 3 incidents measured"
+    )
 
 
 def test_durations_by_none_is_one_curve_of_every_incident():
@@ -319,11 +323,10 @@ def test_durations_of_the_github_history():
         "P2 (n 56): median 1h11m, p90 5h7m",
         "P3 (n 372): median 1h4m40s, p90 3h45m11s",
     ]
-    notes = [t.get_text() for t in ax.texts]
-    assert (
-        "430 of 1,282 incidents measured; 852 without a duration "
+    assert ax.get_xlabel().endswith(
+        "\n430 of 1,282 incidents measured; 852 without a duration "
         "(836 zero, 16 missing a milestone)"
-    ) in notes
+    )
 
 
 @pytest.mark.parametrize(
@@ -564,6 +567,32 @@ def test_timeline_marks_milestones_updates_and_shaded_spans():
     assert ax.get_xlabel() == "time (UTC)"
 
 
+def test_thresholds_with_the_same_values_are_one_line_named_once_each():
+    twice = [
+        attrs.evolve(d, thresholds={"lower 1d": 10.0, "lower": 10.0, "upper": 30.0})
+        for d in hand_made_decisions()
+    ]
+
+    ax = plot.decisions(twice)
+
+    assert ["lower 1d = lower: 10", "upper: 30"] == [
+        name(line)
+        for line in ax.get_lines()
+        if name(line).startswith(("lower", "upper"))
+    ]
+
+
+def test_decisions_without_values_keep_their_own_time_range():
+    empty = [attrs.evolve(d, windows=()) for d in hand_made_decisions()]
+
+    ax = plot.decisions(empty)
+
+    low, high = ax.get_xlim()
+    times = [float(dates.date2num(d.evaluated_at)) for d in empty]
+    assert low < min(times) and max(times) < high
+    assert (high - low) * 24 * 60 < 10
+
+
 def test_one_decision_is_shown_five_minutes_either_side():
     one = hand_made_decisions()[:1]
 
@@ -596,6 +625,30 @@ def test_timeline_milestones_close_together_share_one_label():
         "resolved",
     ]
     assert len(lines(ax, "_milestone")) == 6
+
+
+def test_an_open_incident_says_so_and_its_roles_run_to_the_edge():
+    inc = Incident.declare("x", severity="P3", declared_by="ana", at=T0)
+
+    ax = plot.incident_timeline(inc)
+
+    assert ax.get_title().endswith("(P3, still open)")
+    (bar,) = ax.patches  # the commander's bar (nothing to shade yet)
+    assert isinstance(bar, Rectangle)
+    assert bar.get_x() + bar.get_width() == pytest.approx(ax.get_xlim()[1])
+    assert bar.get_width() > 0
+
+
+def test_a_long_title_is_wrapped_on_two_lines_at_most():
+    inc = Incident.declare(
+        "word " * 40, severity="P2", declared_by="ana", at=T0, id="inc-1"
+    )
+
+    title = plot.incident_timeline(inc).get_title()
+
+    assert title.count("\n") == 1
+    assert all(len(line) <= 70 for line in title.splitlines())
+    assert title.endswith(" ...")
 
 
 def test_timeline_dates_are_in_utc_whatever_matplotlib_is_set_to():
@@ -699,7 +752,10 @@ def latency(minute: int, p99: float, target: float) -> Decision:
         SignalState.OK,
         SignalState.OK,
         at(minute),
-        windows=(WindowValue("p99 ok", dt.timedelta(minutes=5), p99),),
+        windows=(
+            WindowValue("p99 ok", dt.timedelta(minutes=5), p99),
+            WindowValue("slower than 1s", dt.timedelta(minutes=5), 0.02),
+        ),
         thresholds={"p99": target},
         labels={"service": "api"},
     )
@@ -716,6 +772,8 @@ def test_decisions_without_burn_rates_draw_values_and_moving_thresholds():
     assert ax.get_yscale() == "linear"
     assert ax.get_title() == "latency (service=api)"
     assert list(ax.texts) == []  # no change of state
+    # The share slower than the promise is not in seconds: not on this axis.
+    assert not lines(ax, "slower than 1s")
 
 
 def test_decisions_of_golden_signals_as_the_docs_build_them():

@@ -35,6 +35,18 @@ OTHER_COLOURS: Final = (
     "#17becf",
 )
 
+
+def other_colours(count: int) -> list[str]:
+    """*count* colours for groups that are not severities, none repeated."""
+    if count <= len(OTHER_COLOURS):
+        return list(OTHER_COLOURS[:count])
+    from matplotlib import colormaps, colors  # noqa: PLC0415 - lazy: optional
+
+    # More groups than the palette: evenly spaced hues, all distinct.
+    cmap = colormaps["hsv"]
+    return [colors.to_hex(cmap(i / count)) for i in range(count)]
+
+
 # Candidate ticks for a duration axis, in seconds: the round durations people say.
 _TICKS: Final[tuple[float, ...]] = (
     1,

@@ -34,6 +34,9 @@ _STATE_COLOURS: Final = {
     SignalState.INSUFFICIENT_DATA: "#bcbd22",
     SignalState.UNKNOWN: "#7f7f7f",
 }
+# Latency decisions also carry the share of requests slower than the promise:
+# not in seconds, so not on the latency axis.
+_OTHER_UNIT: Final = ("slower than",)
 _UNITS: Final = {
     "latency": "seconds",
     "traffic": "requests per second",
@@ -126,7 +129,7 @@ def decisions(
     require_matplotlib()
     check_axes(ax)
     chosen = _checked(decisions)
-    ax = axes(ax)
+    ax = axes(ax, size=(9.0, 4.5))
     _draw(ax, chosen)
     return ax
 
@@ -137,7 +140,8 @@ def _draw(ax: matplotlib.axes.Axes, chosen: list[Decision]) -> None:
     windows: dict[str, list[float]] = {}
     for d in chosen:
         for w in d.windows:
-            windows.setdefault(w.label, [])
+            if not w.label.startswith(_OTHER_UNIT):
+                windows.setdefault(w.label, [])
     for label, values in windows.items():
         for d in chosen:
             found = next((w for w in d.windows if w.label == label), None)
@@ -151,10 +155,11 @@ def _draw(ax: matplotlib.axes.Axes, chosen: list[Decision]) -> None:
     _thresholds(ax, chosen, x)
     longest = _states(ax, chosen, x)
     first = chosen[0]
-    if chosen[-1].evaluated_at == first.evaluated_at:
-        # One instant: show five minutes either side (not matplotlib's years).
-        at = date_number(first.evaluated_at)
-        ax.set_xlim(at - 5 / 1440, at + 5 / 1440)
+    # The decisions' own time range (matplotlib's default has nothing to go by
+    # when no window has a value), five minutes either side of a single one.
+    low, high = date_number(first.evaluated_at), date_number(chosen[-1].evaluated_at)
+    margin = max((high - low) / 20, 0 if high > low else 5 / 1440)
+    ax.set_xlim(low - margin, high + margin)
     date_axis(ax)
     ax.set_xlabel("evaluated at (UTC)")
     if burn:
@@ -179,8 +184,14 @@ def _thresholds(
     names: dict[str, None] = {}
     for d in chosen:
         names.update(dict.fromkeys(d.thresholds))
-    for i, name in enumerate(names):
-        values = [d.thresholds.get(name, math.nan) for d in chosen]
+    # Thresholds with the same values at every decision are one line, named
+    # once for each ("lower 1d = lower"): traffic states its band twice.
+    series: dict[tuple[float, ...], list[str]] = {}
+    for name in names:
+        values = tuple(d.thresholds.get(name, math.nan) for d in chosen)
+        series.setdefault(values, []).append(name)
+    for i, (values, same) in enumerate(series.items()):
+        name = " = ".join(same)
         present = {v for v in values if not math.isnan(v)}
         style = _DASHES[i % len(_DASHES)]
         if len(present) == 1:

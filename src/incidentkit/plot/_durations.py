@@ -12,12 +12,12 @@ from incidentkit.severity import Severity
 from incidentkit.spans import TIME_TO_RESTORE, Milestoned, Span
 
 from ._common import (
-    OTHER_COLOURS,
     SEVERITY_COLOURS,
     axes,
     check_axes,
     human,
     label_durations,
+    other_colours,
     refuse,
     require_matplotlib,
     seconds,
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 
 __all__ = ["durations"]
+
+_LEGEND_INSIDE = 5  # groups; more, and the legend goes right of the axes
 
 _ATTRIBUTES: Final = ("severity", "service", "category")
 
@@ -104,7 +106,7 @@ def durations(
         >>> from incidentkit import datasets, plot
         >>> incidents, _ = datasets.github_status()
         >>> ax = plot.durations(incidents)
-        >>> ax.get_xscale(), ax.get_xlabel()
+        >>> ax.get_xscale(), ax.get_xlabel().splitlines()[0]
         ('log', 'time to restore (started_at → mitigated_at)')
     """
     require_matplotlib()
@@ -130,7 +132,8 @@ def durations(
         duration = span.measure(incident).duration
         if duration is not None:
             measured.setdefault(key(incident), []).append(seconds(duration))
-    ax = axes(ax)
+    rows = 0 if len(summaries) <= _LEGEND_INSIDE else len(summaries)
+    ax = axes(ax, size=(9.0, 5.0 + 0.2 * rows))
     _draw(ax, span, summaries, measured, by=by)
     return ax
 
@@ -143,7 +146,7 @@ def _draw(
     *,
     by: GroupKey | None,
 ) -> None:
-    others = iter(OTHER_COLOURS * (len(summaries) // len(OTHER_COLOURS) + 1))
+    others = iter(other_colours(len(summaries)))
     every: list[float] = []
     for key, summary in summaries.items():
         name = "all" if by is None else _name(key)
@@ -186,17 +189,13 @@ def _draw(
     if unusable:
         whole = _combined(summaries)
         note += f"; {unusable:,} without a duration ({whole})"
-    ax.text(
-        0.01,
-        0.99,
-        note,
-        transform=ax.transAxes,
-        va="top",
-        ha="left",
-        fontsize="small",
-        color="0.3",
-    )
-    ax.legend(loc="lower right", fontsize="small")
+    ax.set_xlabel(f"{ax.get_xlabel()}\n{note}")
+    # An ECDF rises from the lower left to the upper right: its upper left is
+    # empty.  A long legend goes under the axes.
+    if len(summaries) <= _LEGEND_INSIDE:
+        ax.legend(loc="upper left", fontsize="small")
+    else:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize="small")
 
 
 def _combined(summaries: Mapping[Any, DurationSummary]) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
+from incidentkit._lifecycle import OPEN_STATUSES
 from incidentkit._time import format_duration
 from incidentkit.incident import Incident
 from incidentkit.spans import MILESTONES, TIME_TO_DETECT, TIME_TO_RESTORE, Span
@@ -32,6 +34,7 @@ _SHADED: Final[tuple[tuple[Span, str], ...]] = (
     (TIME_TO_RESTORE, "#d62728"),
 )
 _UPDATES: Final = "status updates"
+_TITLE_WIDTH: Final = 70  # characters a line; two lines at most
 
 
 def incident_timeline(
@@ -108,8 +111,10 @@ def _draw(ax: matplotlib.axes.Axes, incident: Incident) -> None:
     for label in rows:
         row_of.setdefault(label, len(row_of))
     updates_row = len(row_of)
+    # An open incident's roles are still held: their bars run off the right edge.
+    held_to = last + margin if incident.status in OPEN_STATUSES else last
     for assignment in incident.roles:
-        end = assignment.relieved_at or last
+        end = assignment.relieved_at or held_to
         ax.barh(
             row_of[f"{assignment.role.name}: {assignment.person}"],
             num(end) - num(assignment.assumed_at),
@@ -148,8 +153,10 @@ def _draw(ax: matplotlib.axes.Axes, incident: Incident) -> None:
     date_axis(ax)
     ax.set_xlabel("time (UTC)")
     # Above the milestone names, which stand upright over the axes.
+    still = ", still open" if incident.status in OPEN_STATUSES else ""
+    title = f"{incident.id}: {incident.title} ({incident.severity.value}{still})"
     ax.set_title(
-        f"{incident.id}: {incident.title} ({incident.severity.value})",
+        "\n".join(textwrap.wrap(title, _TITLE_WIDTH, max_lines=2, placeholder=" ...")),
         pad=8 + 5.2 * longest,
     )
     handles, labels = ax.get_legend_handles_labels()

@@ -96,7 +96,7 @@ def trend(
         not isinstance(comparison, Comparison) or comparison.span != span
     ):
         raise refuse("comparison", f"a Comparison of {span.name}, or None", comparison)
-    ax = axes(ax)
+    ax = axes(ax, size=(9.0, 4.5))
     _draw(ax, pairs, comparison)
     unplaced = summaries.get(None)  # type: ignore[call-overload]
     if isinstance(unplaced, DurationSummary) and unplaced.total:
@@ -127,6 +127,8 @@ def _draw(
     pairs: list[tuple[Period, DurationSummary]],
     comparison: Comparison | None,
 ) -> None:
+    from matplotlib import ticker  # noqa: PLC0415 - lazy: optional
+
     span = pairs[0][1].span
     x = list(range(len(pairs)))
     labels = [str(p) for p, _ in pairs]
@@ -137,6 +139,7 @@ def _draw(
     counts.bar(x, [s.total for _, s in pairs], color="0.88", label="incidents")
     counts.bar(x, [s.n for _, s in pairs], color="0.7", label=f"with a {span.name}")
     counts.set_ylabel("incidents")
+    counts.yaxis.set_major_locator(ticker.MaxNLocator(integer=True))
     # The medians in front of the bars: the twin is drawn behind, see-through.
     ax.set_zorder(counts.get_zorder() + 1)
     ax.patch.set_visible(False)
@@ -167,4 +170,12 @@ def _draw(
     )
     lines, names = ax.get_legend_handles_labels()
     bars, bar_names = counts.get_legend_handles_labels()
-    ax.legend(lines + bars, names + bar_names, loc="upper right", fontsize="small")
+    # Right of the axes: inside, it would cover the tallest bars or the band.
+    ax.legend(
+        lines + bars,
+        names + bar_names,
+        loc="upper left",
+        bbox_to_anchor=(1.1, 1),
+        borderaxespad=0,
+        fontsize="small",
+    )

@@ -408,7 +408,10 @@ def recurrence(r: Recurrence) -> str:
     shown = f"top {len(top)} of {len(r.groups)}" if len(r.groups) > len(top) else "all"
     return card(
         '<div class="ik-title">Recurrence</div>',
-        f'<div class="ik-lead">{percent(r.rate, 1)} recurred</div>',
+        f'<div class="ik-lead">{percent(r.rate, 1)} recurred</div>'
+        if r.rate is not None
+        else '<div class="ik-lead">nothing to compare: no incident has a '
+        "fingerprint</div>",
         pairs(
             [
                 ("Window", duration(r.window)),
