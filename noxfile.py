@@ -99,7 +99,17 @@ def _pytest(session: nox.Session, *extra: str) -> None:
     for stale in ROOT.glob(f".coverage.{session.name}.*"):
         stale.unlink()
     env = {"COVERAGE_FILE": str(ROOT / f".coverage.{session.name}")}
-    session.run("coverage", "run", "-m", "pytest", *extra, *session.posargs, env=env)
+    session.run(
+        "coverage",
+        "run",
+        "-m",
+        "pytest",
+        "-n",
+        "auto",
+        *extra,
+        *session.posargs,
+        env=env,
+    )
     session.run(
         "coverage",
         "run",
@@ -126,7 +136,7 @@ def tests_lowest(session: nox.Session) -> None:
     """The test suite against the lowest supported runtime dependencies."""
     session.install(*group("tests"), ".")
     session.install(*LOWEST)
-    session.run("pytest", "-q", *session.posargs)
+    session.run("pytest", "-q", "-n", "auto", *session.posargs)
 
 
 @nox.session(python="3.12")
