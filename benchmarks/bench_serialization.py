@@ -31,17 +31,14 @@ Target: incidentkit's round trip takes at most 1.5 times pydantic's.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import datetime as dt
-import gc
 import json
-import pstats
 import random
 import sys
-import time
 from collections.abc import Callable
 from typing import Annotated, ClassVar, Literal, Union
 
+from _harness import profile, timed, verdict
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -56,24 +53,6 @@ from incidentkit import Audience, Incident, Role, Severity, Status, serializatio
 TARGET = 1.5
 EVENTS = 50
 SEED = 20240601
-
-
-def timed(fn: Callable[[], object]) -> float:
-    """Return the wall time of one call of *fn*, in seconds, with the GC off."""
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        fn()
-        return time.perf_counter() - start
-    finally:
-        gc.enable()
-
-
-def verdict(label: str, ratio: float, target: float) -> str:
-    """The closing line; a missed target is said loudly, never an exit status."""
-    line = f"{label} = {ratio:.2f}x (target <= {target:g}x)"
-    return line if ratio <= target else f"{line}  MISSED"
 
 
 # -- the pydantic peer: the same shape, comparable validation ------------------------
@@ -138,6 +117,12 @@ class StatusUpdatePostedModel(EventModel):
     audience: Audience
     text: Text
     next_update_at: AwareDatetime | None = None
+    status: Status | None = None
+    known: Text | None = None
+    doing: Text | None = None
+    impact: Text | None = None
+    owners: tuple[Text, ...] = ()
+    stand_by: bool | None = None
 
 
 class MitigationAppliedModel(EventModel):
@@ -377,14 +362,6 @@ def check_lossless(
             sys.exit(f"pydantic's JSON differs from incidentkit's for {inc.id}")
 
 
-def profile(label: str, fn: Callable[[], object], top: int) -> None:
-    profiler = cProfile.Profile()
-    profiler.runcall(fn)
-    print(f"\n--- cProfile: incidentkit {label}, by own time ---")
-    stats = pstats.Stats(profiler, stream=sys.stdout)
-    stats.strip_dirs().sort_stats("tottime").print_stats(top)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=10_000, help="incident count")
@@ -447,8 +424,8 @@ def main() -> None:
     print(verdict("serialization round trip: incidentkit/pydantic", ratio, TARGET))
 
     if args.profile:
-        profile("dumps", ik_dump, args.top)
-        profile("loads", ik_load, args.top)
+        profile("incidentkit dumps", ik_dump, args.top)
+        profile("incidentkit loads", ik_load, args.top)
 
 
 if __name__ == "__main__":
