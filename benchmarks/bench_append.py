@@ -23,18 +23,14 @@ import statistics
 import time
 from collections.abc import Callable
 
+from _harness import verdict
+
 from incidentkit import Audience, Incident, Severity
 
 
 TARGET = 2.0
 T0 = dt.datetime(2024, 6, 1, 14, 0, tzinfo=dt.timezone.utc)
 STEP = dt.timedelta(seconds=1)
-
-
-def verdict(label: str, ratio: float, target: float) -> str:
-    """The closing line; a missed target is said loudly, never an exit status."""
-    line = f"{label} = {ratio:.2f}x (target <= {target:g}x)"
-    return line if ratio <= target else f"{line}  MISSED"
 
 
 def _note(inc: Incident, i: int) -> Incident:

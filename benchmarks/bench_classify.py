@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import pstats
 import random
-import time
-from collections.abc import Callable
+
+from _harness import timed, verdict
 
 from incidentkit import Severity
 from incidentkit.classify import Impact, Outage, RuleClassifier, Scope
@@ -41,24 +40,6 @@ SEED = 20240601
 P1, P2, P3 = Severity.P1, Severity.P2, Severity.P3
 DOWN = frozenset({Outage.FULL, Outage.PARTIAL})
 LARGE = frozenset({Scope.LARGE_SEGMENT, Scope.ALL_USERS})
-
-
-def timed(fn: Callable[[], object]) -> float:
-    """Return the wall time of one call of *fn*, in seconds, with the GC off."""
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        fn()
-        return time.perf_counter() - start
-    finally:
-        gc.enable()
-
-
-def verdict(label: str, ratio: float, target: float) -> str:
-    """The closing line; a missed target is said loudly, never an exit status."""
-    line = f"{label} = {ratio:.2f}x (target <= {target:g}x)"
-    return line if ratio <= target else f"{line}  MISSED"
 
 
 def ladder(i: Impact) -> tuple[Severity, str]:  # noqa: C901, PLR0911 - a ladder

@@ -33,11 +33,8 @@ Best of *runs*, interleaved, GC off.  Target: incidentkit/by hand <= 1.2x.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import datetime as dt
-import gc
 import math
-import pstats
 import random
 import sys
 import time
@@ -45,6 +42,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
+from _harness import profile, timed, verdict
 
 from incidentkit import Severity, frames
 from incidentkit.incident import Status
@@ -68,24 +66,6 @@ SERVICES = ("checkout", "search", "payments", "auth", "catalog", "notifications"
 CATEGORIES = ("connection-leak", "bad-deploy", "capacity", "dependency", None)
 WHAT = ("errors", "latency", "outage")
 BASE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def timed(fn: Callable[[], object]) -> float:
-    """Return the wall time of one call of *fn*, in seconds, with the GC off."""
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        fn()
-        return time.perf_counter() - start
-    finally:
-        gc.enable()
-
-
-def verdict(label: str, ratio: float, target: float) -> str:
-    """One result line; a missed target is said loudly, never an exit status."""
-    line = f"{label} = {ratio:.2f}x (target <= {target:g}x)"
-    return line if ratio <= target else f"{line}  MISSED"
 
 
 def lognormal_minutes(rng: random.Random, median: float, scale: float) -> dt.timedelta:
@@ -182,14 +162,6 @@ def frame_by_hand(dicts: list[dict[str, Any]]) -> pd.DataFrame:
     return df[[*frames.INCIDENT_COLUMNS, *labels]]
 
 
-def profile(fn: Callable[[], object], top: int) -> None:
-    profiler = cProfile.Profile()
-    profiler.runcall(fn)
-    print("\n--- cProfile: frames.to_dataframe, by own time ---")
-    stats = pstats.Stats(profiler, stream=sys.stdout)
-    stats.strip_dirs().sort_stats("tottime").print_stats(top)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=100_000, help="incident count")
@@ -235,7 +207,7 @@ def main() -> None:
     print(f"reference: incidentkit/by hand with free dicts = {ik / free:.2f}x")
     print(verdict("frames: incidentkit/by hand", ik / best["by hand"], TARGET))
     if args.profile:
-        profile(lambda: frames.to_dataframe(items), args.top)
+        profile("frames.to_dataframe", lambda: frames.to_dataframe(items), args.top)
 
 
 if __name__ == "__main__":

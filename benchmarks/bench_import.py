@@ -37,17 +37,13 @@ import tempfile
 import time
 from dataclasses import dataclass
 
+from _harness import verdict
+
 
 TARGET = 1.3
 FLOOR = "pass"
 BASELINE = "import attrs, cattrs, dateutil"
 INCIDENTKIT = "import incidentkit"
-
-
-def verdict(label: str, ratio: float, target: float) -> str:
-    """The closing line; a missed target is said loudly, never an exit status."""
-    line = f"{label} = {ratio:.2f}x (target <= {target:g}x)"
-    return line if ratio <= target else f"{line}  MISSED"
 
 
 def child_env(cache_dir: str) -> dict[str, str]:

@@ -50,12 +50,9 @@ at most 11x the time for ten times the incidents.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import datetime as dt
-import gc
 import json
 import math
-import pstats
 import random
 import statistics
 import sys
@@ -67,6 +64,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
+from _harness import profile, timed, verdict
 
 from incidentkit import Audience, Incident, Role, Severity, metrics, serialization
 from incidentkit.spans import IncidentRecord, Milestoned
@@ -79,24 +77,6 @@ EVENTS = 8
 SEED = 20240601
 SAMPLE = 500
 """Lines checked to be exactly what ``dumps`` writes for API-built incidents."""
-
-
-def timed(fn: Callable[[], object]) -> float:
-    """Return the wall time of one call of *fn*, in seconds, with the GC off."""
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        fn()
-        return time.perf_counter() - start
-    finally:
-        gc.enable()
-
-
-def verdict(label: str, ratio: float, target: float) -> str:
-    """One result line; a missed target is said loudly, never an exit status."""
-    line = f"{label} = {ratio:.2f}x (target <= {target:g}x)"
-    return line if ratio <= target else f"{line}  MISSED"
 
 
 # -- realistic incidents -------------------------------------------------------------
@@ -433,14 +413,6 @@ def check_agree(name: str, answer: Answer, floor: Answer, slack: dt.timedelta) -
             sys.exit(f"{name} disagrees for {key}: {mine} != {theirs}")
 
 
-def profile(fn: Callable[[], object], top: int) -> None:
-    profiler = cProfile.Profile()
-    profiler.runcall(fn)
-    print("\n--- cProfile: incidentkit records, by own time ---")
-    stats = pstats.Stats(profiler, stream=sys.stdout)
-    stats.strip_dirs().sort_stats("tottime").print_stats(top)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=100_000, help="incident count")
@@ -519,7 +491,7 @@ def main() -> None:
         )
 
         if args.profile:
-            profile(sides["incidentkit records"], args.top)
+            profile("incidentkit records", sides["incidentkit records"], args.top)
 
 
 if __name__ == "__main__":
